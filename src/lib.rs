@@ -1,0 +1,54 @@
+//! # libihuyi
+//!
+//! The SDK for the ihuyi (互亿无线) messaging API: domestic SMS (`sms`), voice verification codes
+//! (`voice`) and international SMS (`isms`).
+//!
+//! ```no_run
+//! use ihuyi::{Client, Product};
+//!
+//! let client = Client::builder(Product::Sms)
+//!     .account("C12345678")
+//!     .apikey("your-apikey")
+//!     .build()?;
+//! let sent = client.send("13800138000", "您的验证码是:1234。请不要把验证码泄露给其他人。【互亿无线】")?;
+//! println!("accepted as {}", sent.id);
+//! # Ok::<(), ihuyi::Error>(())
+//! ```
+//!
+//! Layers: [`catalogue`] (products and result codes, as data) · [`validate`] · [`sign`] ·
+//! [`wire`] (sans-IO request building and answer parsing) · [`receipt`] · the [`Client`] over a
+//! pooled ureq transport · and, with the `sandbox` feature, a local ihuyi server.
+//!
+//! Errors come in four kinds that never blur ([`ErrorKind`]). **A Submit is never retried
+//! automatically**: when the outcome is unknown the SDK says so and leaves the decision to you.
+
+#![warn(missing_docs)]
+
+pub mod catalogue;
+pub mod client;
+pub mod clock;
+pub mod error;
+pub mod receipt;
+pub mod secret;
+pub mod sign;
+pub mod transport;
+pub mod validate;
+pub mod wire;
+
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
+
+pub use catalogue::{CodeClass, CodeInfo, Product, ResultCode};
+pub use client::{Balance, Client, ClientBuilder, SendResult};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{
+    ApiError, Error, ErrorKind, OutcomeUnknownError, UnknownReason, UnreachableError,
+    ValidationError,
+};
+pub use receipt::{Receipt, ReceiptDeduper, parse_receipt};
+pub use secret::ApiKey;
+pub use transport::Timeouts;
+pub use wire::{ApiMethod, Format, PasswordMode};
+
+/// The crate version, which the C ABI and the bindings report and check.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
