@@ -167,7 +167,8 @@ impl Product {
 
     /// The class of `code` for this product: [`CodeClass::Unknown`] when it is not in the table.
     pub fn class_of(self, code: i64) -> CodeClass {
-        self.code(code).map_or(CodeClass::Unknown, |info| info.class)
+        self.code(code)
+            .map_or(CodeClass::Unknown, |info| info.class)
     }
 
     /// The vendor's message for `code` in this product's table.
@@ -179,6 +180,12 @@ impl Product {
 impl fmt::Display for Product {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+impl serde::Serialize for Product {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
     }
 }
 
@@ -388,12 +395,42 @@ use ResultCode as R;
 
 /// The result codes of the three products (`ihuyi-api.md`, "Result codes").
 pub static CODES: [CodeRow; 27] = [
-    row(R::SubmitFailed, 0, C::Server, "submission failed", all("提交失败")),
+    row(
+        R::SubmitFailed,
+        0,
+        C::Server,
+        "submission failed",
+        all("提交失败"),
+    ),
     row(R::Success, 2, C::Ok, "accepted", all("提交成功")),
-    row(R::IllegalIp, 400, C::Auth, "caller IP not allowed", all("非法ip访问")),
-    row(R::AccountEmpty, 401, C::Input, "account is empty", all("帐号不能为空")),
-    row(R::PasswordEmpty, 402, C::Input, "password is empty", all("密码不能为空")),
-    row(R::MobileEmpty, 403, C::Input, "mobile is empty", all("手机号码不能为空")),
+    row(
+        R::IllegalIp,
+        400,
+        C::Auth,
+        "caller IP not allowed",
+        all("非法ip访问"),
+    ),
+    row(
+        R::AccountEmpty,
+        401,
+        C::Input,
+        "account is empty",
+        all("帐号不能为空"),
+    ),
+    row(
+        R::PasswordEmpty,
+        402,
+        C::Input,
+        "password is empty",
+        all("密码不能为空"),
+    ),
+    row(
+        R::MobileEmpty,
+        403,
+        C::Input,
+        "mobile is empty",
+        all("手机号码不能为空"),
+    ),
     row(
         R::MobileBlacklisted,
         4030,
@@ -406,7 +443,11 @@ pub static CODES: [CodeRow; 27] = [
         404,
         C::Input,
         "content is empty",
-        [Some("短信内容不能为空"), Some("语音内容不能为空"), Some("短信内容不能为空")],
+        [
+            Some("短信内容不能为空"),
+            Some("语音内容不能为空"),
+            Some("短信内容不能为空"),
+        ],
     ),
     row(
         R::BadCredentials,
@@ -419,7 +460,13 @@ pub static CODES: [CodeRow; 27] = [
             Some("用户名或密码不正确"),
         ],
     ),
-    row(R::AccountFrozen, 4050, C::Account, "account is frozen", all("账号被冻结")),
+    row(
+        R::AccountFrozen,
+        4050,
+        C::Account,
+        "account is frozen",
+        all("账号被冻结"),
+    ),
     row(
         R::DynamicPasswordExpired,
         40501,
@@ -434,7 +481,13 @@ pub static CODES: [CodeRow; 27] = [
         "dynamic password does not verify",
         [Some("动态密码校验失败"), None, None],
     ),
-    row(R::BalanceExhausted, 4051, C::Balance, "balance exhausted", all("剩余条数不足")),
+    row(
+        R::BalanceExhausted,
+        4051,
+        C::Balance,
+        "balance exhausted",
+        all("剩余条数不足"),
+    ),
     row(
         R::IpNotRegistered,
         4052,
@@ -446,7 +499,13 @@ pub static CODES: [CodeRow; 27] = [
             Some("访问ip与备案ip不符"),
         ],
     ),
-    row(R::MobileInvalid, 406, C::Input, "mobile format is wrong", all("手机格式不正确")),
+    row(
+        R::MobileInvalid,
+        406,
+        C::Input,
+        "mobile format is wrong",
+        all("手机格式不正确"),
+    ),
     row(
         R::SensitiveContent,
         407,
@@ -459,7 +518,11 @@ pub static CODES: [CodeRow; 27] = [
         4070,
         C::Content,
         "signature format (sms) / content must be 4-6 digits (voice)",
-        [Some("签名格式不正确"), Some("语音验证码内容必须为4-6位数字"), None],
+        [
+            Some("签名格式不正确"),
+            Some("语音验证码内容必须为4-6位数字"),
+            None,
+        ],
     ),
     row(
         R::SignatureOrTemplateMissing,
@@ -484,14 +547,22 @@ pub static CODES: [CodeRow; 27] = [
         40722,
         C::Content,
         "template variable too long",
-        [Some("变量内容超过指定的长度【8】"), None, Some("变量内容超过指的的长度")],
+        [
+            Some("变量内容超过指定的长度【8】"),
+            None,
+            Some("变量内容超过指的的长度"),
+        ],
     ),
     row(
         R::ContentTooLong,
         4073,
         C::Content,
         "content too long",
-        [Some("短信内容超出长度限制"), None, Some("短信内容超出长度限制")],
+        [
+            Some("短信内容超出长度限制"),
+            None,
+            Some("短信内容超出长度限制"),
+        ],
     ),
     row(
         R::ContainsEmoji,
@@ -523,7 +594,11 @@ pub static CODES: [CodeRow; 27] = [
         4080,
         C::Frequency,
         "more than 1 send per second to one number",
-        [Some("同一手机号码同一秒钟之内发送频率不能超过 1 条"), None, None],
+        [
+            Some("同一手机号码同一秒钟之内发送频率不能超过 1 条"),
+            None,
+            None,
+        ],
     ),
     row(
         R::DailyLimit,
@@ -560,11 +635,20 @@ mod tests {
 
     #[test]
     fn messages_differ_per_product_as_the_vendor_wrote_them() {
-        assert_eq!(Product::Sms.message_of(405), Some("API ID 或 API KEY 不正确"));
+        assert_eq!(
+            Product::Sms.message_of(405),
+            Some("API ID 或 API KEY 不正确")
+        );
         assert_eq!(Product::Voice.message_of(405), Some("用户名或密码不正确"));
-        assert_eq!(Product::Voice.message_of(4070), Some("语音验证码内容必须为4-6位数字"));
+        assert_eq!(
+            Product::Voice.message_of(4070),
+            Some("语音验证码内容必须为4-6位数字")
+        );
         assert_eq!(Product::Isms.message_of(4070), None);
-        assert_eq!(Product::Isms.message_of(40722), Some("变量内容超过指的的长度"));
+        assert_eq!(
+            Product::Isms.message_of(40722),
+            Some("变量内容超过指的的长度")
+        );
         assert_eq!(Product::Sms.class_of(4051), CodeClass::Balance);
         assert_eq!(Product::Sms.class_of(4053), CodeClass::Unknown);
         assert_eq!(Product::Voice.class_of(40501), CodeClass::Unknown);

@@ -12,14 +12,11 @@ use std::sync::Arc;
 
 use crate::catalogue::Product;
 use crate::clock::{Clock, SystemClock};
-use crate::error::{
-    ApiError, Error, OutcomeUnknownError, UnknownReason, UnreachableError,
-};
+use crate::error::{Error, OutcomeUnknownError, UnreachableError};
+use crate::outcome;
 use crate::secret::ApiKey;
 use crate::transport::{HttpAnswer, Timeouts, Transport, TransportFailure};
-use crate::wire::{
-    self, ApiMethod, Format, PasswordMode, PreparedRequest, ProtocolError, RequestConfig,
-};
+use crate::wire::{Format, PasswordMode, PreparedRequest, RequestConfig};
 
 /// The environment variable the account falls back to.
 pub const ENV_ACCOUNT: &str = "IHUYI_ACCOUNT";
@@ -219,39 +216,23 @@ impl Client {
     /// Sends `content` to `mobile`. Validates locally first ([`Error::Validation`], nothing sent);
     /// never retries.
     pub fn send(&self, mobile: &str, content: &str) -> Result<SendResult, Error> {
-        let request = self.config.submit(mobile, content, self.clock.unix_time())?;
+        let request = self
+            .config
+            .submit(mobile, content, self.clock.unix_time())?;
         let answer = self.round_trip(&request)?;
-        let product = self.product();
-        let reply = wire::parse_submit(product, answer.status, &answer.body)
-            .map_err(|e| self.protocol_error(&request, e))?;
-        if reply.code != 2 {
-            return Err(self.api_error(ApiMethod::Submit, reply.code, reply.msg));
-        }
-        log::debug!("ihuyi {product} Submit accepted, id {}", reply.id);
-        Ok(SendResult {
-            product,
-            id: reply.id,
-            code: reply.code,
-            msg: reply.msg,
-        })
+        let sent =
+            outcome::submit_outcome(self.product(), request.url, answer.status, &answer.body)
+                .map_err(|e| self.finish_error(e))?;
+        log::debug!("ihuyi {} Submit accepted, id {}", sent.product, sent.id);
+        Ok(sent)
     }
 
     /// Asks for the remaining balance.
     pub fn balance(&self) -> Result<Balance, Error> {
         let request = self.config.get_num(self.clock.unix_time());
         let answer = self.round_trip(&request)?;
-        let product = self.product();
-        let reply = wire::parse_get_num(product, answer.status, &answer.body)
-            .map_err(|e| self.protocol_error(&request, e))?;
-        if reply.code != 2 {
-            return Err(self.api_error(ApiMethod::GetNum, reply.code, reply.msg));
-        }
-        Ok(Balance {
-            product,
-            num: reply.num,
-            code: reply.code,
-            msg: reply.msg,
-        })
+        outcome::get_num_outcome(self.product(), request.url, answer.status, &answer.body)
+            .map_err(|e| self.finish_error(e))
     }
 
     fn round_trip(&self, request: &PreparedRequest<'_>) -> Result<HttpAnswer, Error> {
@@ -283,31 +264,20 @@ impl Client {
             })
     }
 
-    fn protocol_error(&self, request: &PreparedRequest<'_>, e: ProtocolError) -> Error {
-        let reason = if e.status == 200 {
-            UnknownReason::UnparseableBody
-        } else {
-            UnknownReason::HttpStatus(e.status)
+    /// Scrubs the key from what the server sent back, and logs the failure.
+    fn finish_error(&self, error: Error) -> Error {
+        let error = match error {
+            Error::Api(mut e) => {
+                e.msg = self.scrub(e.msg);
+                Error::Api(e)
+            }
+            Error::OutcomeUnknown(mut e) => {
+                e.detail = self.scrub(e.detail);
+                Error::OutcomeUnknown(e)
+            }
+            other => other,
         };
-        let error = Error::OutcomeUnknown(OutcomeUnknownError {
-            reason,
-            url: request.url.to_owned(),
-            detail: self.scrub(e.to_string()),
-        });
-        log::debug!("ihuyi {} failed: {error}", request.method.as_str());
-        error
-    }
-
-    fn api_error(&self, method: ApiMethod, code: i64, msg: String) -> Error {
-        let product = self.product();
-        let error = Error::Api(ApiError {
-            product,
-            method,
-            code,
-            msg: self.scrub(msg),
-            class: product.class_of(code),
-        });
-        log::debug!("{error}");
+        log::debug!("ihuyi {} failed: {error}", self.product());
         error
     }
 
@@ -324,7 +294,9 @@ impl Client {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client").field("config", &self.config).finish()
+        f.debug_struct("Client")
+            .field("config", &self.config)
+            .finish()
     }
 }
 
@@ -340,9 +312,15 @@ mod tests {
 
     #[test]
     fn build_refuses_missing_credentials_and_zero_timeouts() {
-        let err = Client::builder(Product::Sms).apikey("k").build().unwrap_err();
+        let err = Client::builder(Product::Sms)
+            .apikey("k")
+            .build()
+            .unwrap_err();
         assert!(matches!(err, Error::Validation(ref v) if v.field == "account"));
-        let err = Client::builder(Product::Sms).account("a").build().unwrap_err();
+        let err = Client::builder(Product::Sms)
+            .account("a")
+            .build()
+            .unwrap_err();
         assert!(matches!(err, Error::Validation(ref v) if v.field == "apikey"));
         let err = Client::builder(Product::Sms)
             .account("a")
@@ -355,7 +333,9 @@ mod tests {
 
     #[test]
     fn debug_redacts_the_key() {
-        let builder = Client::builder(Product::Isms).account("I1").apikey("topsecretkey");
+        let builder = Client::builder(Product::Isms)
+            .account("I1")
+            .apikey("topsecretkey");
         assert!(!format!("{builder:?}").contains("topsecretkey"));
         let client = builder.build().unwrap();
         assert!(!format!("{client:?}").contains("topsecretkey"));

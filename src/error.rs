@@ -111,7 +111,11 @@ pub struct ValidationError {
 
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid {}: {} (nothing was sent)", self.field, self.message)
+        write!(
+            f,
+            "invalid {}: {} (nothing was sent)",
+            self.field, self.message
+        )
     }
 }
 

@@ -28,6 +28,7 @@ pub mod catalogue;
 pub mod client;
 pub mod clock;
 pub mod error;
+pub mod outcome;
 pub mod receipt;
 pub mod secret;
 pub mod sign;
@@ -45,6 +46,7 @@ pub use error::{
     ApiError, Error, ErrorKind, OutcomeUnknownError, UnknownReason, UnreachableError,
     ValidationError,
 };
+pub use outcome::{get_num_outcome, submit_outcome};
 pub use receipt::{Receipt, ReceiptDeduper, parse_receipt};
 pub use secret::ApiKey;
 pub use transport::Timeouts;

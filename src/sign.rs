@@ -4,7 +4,13 @@
 use md5::{Digest, Md5};
 
 /// The dynamic password of a Submit: `md5(account + apikey + mobile + content + time)`.
-pub fn submit_password(account: &str, apikey: &str, mobile: &str, content: &str, time: u64) -> String {
+pub fn submit_password(
+    account: &str,
+    apikey: &str,
+    mobile: &str,
+    content: &str,
+    time: u64,
+) -> String {
     let mut digits = itoa_buffer();
     let time = format_u64(time, &mut digits);
     digest_hex(&[account, apikey, mobile, content, time])

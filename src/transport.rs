@@ -120,9 +120,7 @@ fn classify(error: ureq::Error) -> TransportFailure {
         ureq::Error::Timeout(ureq::Timeout::Resolve) => {
             Unreachable("resolving the host timed out".into())
         }
-        ureq::Error::Timeout(ureq::Timeout::Connect) => {
-            Unreachable("connecting timed out".into())
-        }
+        ureq::Error::Timeout(ureq::Timeout::Connect) => Unreachable("connecting timed out".into()),
         ureq::Error::Timeout(phase) => OutcomeUnknown(
             UnknownReason::Timeout,
             format!("timed out ({phase:?}) after the connection was made"),
@@ -132,7 +130,9 @@ fn classify(error: ureq::Error) -> TransportFailure {
         ureq::Error::Io(e) if is_connect_failure(&e) => {
             Unreachable(format!("the connection failed: {e}"))
         }
-        ureq::Error::Io(e) if e.kind() == io::ErrorKind::TimedOut || e.kind() == io::ErrorKind::WouldBlock => {
+        ureq::Error::Io(e)
+            if e.kind() == io::ErrorKind::TimedOut || e.kind() == io::ErrorKind::WouldBlock =>
+        {
             OutcomeUnknown(UnknownReason::Timeout, format!("timed out: {e}"))
         }
         ureq::Error::Io(e) => OutcomeUnknown(

@@ -23,7 +23,10 @@ fn credential(field: &'static str, value: &str) -> Result<(), Error> {
     if value.len() > MAX_CREDENTIAL_LEN {
         return Err(Error::validation(
             field,
-            format!("is {} bytes long; at most {MAX_CREDENTIAL_LEN}", value.len()),
+            format!(
+                "is {} bytes long; at most {MAX_CREDENTIAL_LEN}",
+                value.len()
+            ),
         ));
     }
     if value.chars().any(|c| c.is_control() || c.is_whitespace()) {
@@ -63,7 +66,10 @@ pub fn mobile(product: Product, mobile: &str) -> Result<(), Error> {
 /// `^1[3-9]\d{9}$`
 pub fn is_mainland_mobile(mobile: &str) -> bool {
     let b = mobile.as_bytes();
-    b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit)
+    b.len() == 11
+        && b[0] == b'1'
+        && (b'3'..=b'9').contains(&b[1])
+        && b.iter().all(u8::is_ascii_digit)
 }
 
 /// A 1–3 digit country code (not starting with 0), one space, then 4–14 digits; at most 15
@@ -144,17 +150,40 @@ mod tests {
         for ok in ["13800138000", "19912345678", "15000000000"] {
             assert!(is_mainland_mobile(ok), "{ok}");
         }
-        for bad in ["", "12800138000", "1380013800", "138001380000", "1380013800a", "+8613800138000", "１3800138000"] {
+        for bad in [
+            "",
+            "12800138000",
+            "1380013800",
+            "138001380000",
+            "1380013800a",
+            "+8613800138000",
+            "１3800138000",
+        ] {
             assert!(!is_mainland_mobile(bad), "{bad}");
         }
     }
 
     #[test]
     fn international_numbers() {
-        for ok in ["63 9171234567", "852 61234567", "1 2025550123", "44 7911123456"] {
+        for ok in [
+            "63 9171234567",
+            "852 61234567",
+            "1 2025550123",
+            "44 7911123456",
+        ] {
             assert!(is_international_mobile(ok), "{ok}");
         }
-        for bad in ["", "639171234567", "63  9171234567", "063 9171234567", "6312 123456", "63 12", "63 91712345678901", "+63 9171234567", "63 917-1234"] {
+        for bad in [
+            "",
+            "639171234567",
+            "63  9171234567",
+            "063 9171234567",
+            "6312 123456",
+            "63 12",
+            "63 91712345678901",
+            "+63 9171234567",
+            "63 917-1234",
+        ] {
             assert!(!is_international_mobile(bad), "{bad}");
         }
     }

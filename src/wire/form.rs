@@ -62,7 +62,10 @@ mod tests {
         assert_eq!(enc("63 9171234567"), "63+9171234567");
         assert_eq!(enc("~!()'"), "%7E%21%28%29%27");
         let round: Vec<_> = parse_form(format!("x={}", enc("【互亿无线】a+b c&d")).as_bytes());
-        assert_eq!(round, vec![("x".to_string(), "【互亿无线】a+b c&d".to_string())]);
+        assert_eq!(
+            round,
+            vec![("x".to_string(), "【互亿无线】a+b c&d".to_string())]
+        );
     }
 
     #[test]

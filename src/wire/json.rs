@@ -7,7 +7,10 @@ use serde_json::value::RawValue;
 
 /// Calls `field(name, text)` for each member of the top-level object; strings are unescaped,
 /// numbers and other values passed as their literal text, `null` skipped.
-pub(crate) fn read_object(doc: &str, mut field: impl FnMut(&str, String)) -> Result<(), &'static str> {
+pub(crate) fn read_object(
+    doc: &str,
+    mut field: impl FnMut(&str, String),
+) -> Result<(), &'static str> {
     let members: HashMap<String, &RawValue> =
         serde_json::from_str(doc).map_err(|_| "not a JSON object")?;
     for (name, raw) in members {

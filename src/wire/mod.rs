@@ -70,7 +70,10 @@ impl FromStr for Format {
         } else if s.eq_ignore_ascii_case("json") {
             Ok(Format::Json)
         } else {
-            Err(format!("unknown format {:?}: expected xml or json", crate::validate::excerpt(s, 20)))
+            Err(format!(
+                "unknown format {:?}: expected xml or json",
+                crate::validate::excerpt(s, 20)
+            ))
         }
     }
 }

@@ -74,7 +74,8 @@ impl Endpoint {
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
 }
 
 fn split_host_port(authority: &str) -> (&str, Option<&str>) {
@@ -165,15 +166,21 @@ impl RequestConfig {
     }
 
     /// A signed Submit of `content` to `mobile` at Unix time `time`, after local validation.
-    pub fn submit(&self, mobile: &str, content: &str, time: u64) -> Result<PreparedRequest<'_>, Error> {
+    pub fn submit(
+        &self,
+        mobile: &str,
+        content: &str,
+        time: u64,
+    ) -> Result<PreparedRequest<'_>, Error> {
         validate::mobile(self.product, mobile)?;
         validate::content(self.product, content)?;
-        let mut body = String::with_capacity(
-            96 + self.account.len() + mobile.len() + content.len() * 3,
+        let mut body =
+            String::with_capacity(96 + self.account.len() + mobile.len() + content.len() * 3);
+        self.push_credentials(
+            &mut body,
+            |key, time| sign::submit_password(&self.account, key, mobile, content, time),
+            time,
         );
-        self.push_credentials(&mut body, |key, time| {
-            sign::submit_password(&self.account, key, mobile, content, time)
-        }, time);
         body.push_str("&mobile=");
         encode_form_value(mobile, &mut body);
         body.push_str("&content=");
@@ -189,9 +196,11 @@ impl RequestConfig {
     /// A signed GetNum at Unix time `time`.
     pub fn get_num(&self, time: u64) -> PreparedRequest<'_> {
         let mut body = String::with_capacity(96 + self.account.len());
-        self.push_credentials(&mut body, |key, time| {
-            sign::get_num_password(&self.account, key, time)
-        }, time);
+        self.push_credentials(
+            &mut body,
+            |key, time| sign::get_num_password(&self.account, key, time),
+            time,
+        );
         self.push_tail(&mut body, time);
         PreparedRequest {
             method: ApiMethod::GetNum,
@@ -200,7 +209,12 @@ impl RequestConfig {
         }
     }
 
-    fn push_credentials(&self, body: &mut String, dynamic: impl Fn(&str, u64) -> String, time: u64) {
+    fn push_credentials(
+        &self,
+        body: &mut String,
+        dynamic: impl Fn(&str, u64) -> String,
+        time: u64,
+    ) {
         body.push_str("account=");
         encode_form_value(&self.account, body);
         body.push_str("&password=");
@@ -294,8 +308,13 @@ mod tests {
     #[test]
     fn dynamic_submit_body() {
         let c = config(PasswordMode::Dynamic, Format::Xml);
-        let r = c.submit("13800138000", "您的验证码是:1234。", 1451544941).unwrap();
-        assert_eq!(r.url, "https://106.ihuyi.com/webservice/sms.php?method=Submit");
+        let r = c
+            .submit("13800138000", "您的验证码是:1234。", 1451544941)
+            .unwrap();
+        assert_eq!(
+            r.url,
+            "https://106.ihuyi.com/webservice/sms.php?method=Submit"
+        );
         let expected_pw = sign::submit_password(
             "test",
             "1q784322ba1d9bb88d50cf5cdfd89k7d",
@@ -317,8 +336,14 @@ mod tests {
     fn plain_json_get_num_body() {
         let c = config(PasswordMode::Plain, Format::Json);
         let r = c.get_num(1);
-        assert_eq!(r.url, "https://106.ihuyi.com/webservice/sms.php?method=GetNum");
-        assert_eq!(r.body, "account=test&password=1q784322ba1d9bb88d50cf5cdfd89k7d&format=json");
+        assert_eq!(
+            r.url,
+            "https://106.ihuyi.com/webservice/sms.php?method=GetNum"
+        );
+        assert_eq!(
+            r.body,
+            "account=test&password=1q784322ba1d9bb88d50cf5cdfd89k7d&format=json"
+        );
         let shown = format!("{r:?} {c:?}");
         assert!(!shown.contains("1q784322"), "{shown}");
     }
@@ -330,11 +355,24 @@ mod tests {
         assert_eq!(ok("http://127.0.0.1:8080/"), "http://127.0.0.1:8080");
         assert_eq!(ok("HTTPS://sms.example.com"), "https://sms.example.com");
         assert_eq!(ok("http://[::1]:9000"), "http://[::1]:9000");
-        for bad in ["", "127.0.0.1:80", "ftp://x", "http://", "http://h/webservice/sms.php", "http://u:p@h", "http://h:99999", "http://h:0", "http://h?x", "http://h st"] {
+        for bad in [
+            "",
+            "127.0.0.1:80",
+            "ftp://x",
+            "http://",
+            "http://h/webservice/sms.php",
+            "http://u:p@h",
+            "http://h:99999",
+            "http://h:0",
+            "http://h?x",
+            "http://h st",
+        ] {
             let err = Endpoint::parse_base_url(bad).unwrap_err();
             assert_eq!(err.kind(), crate::ErrorKind::Validation, "{bad}");
         }
-        let err = Endpoint::parse_base_url("http://user:hunter2@h").unwrap_err().to_string();
+        let err = Endpoint::parse_base_url("http://user:hunter2@h")
+            .unwrap_err()
+            .to_string();
         assert!(!err.contains("hunter2"));
     }
 

@@ -69,7 +69,11 @@ pub fn body_excerpt(body: &[u8]) -> String {
 }
 
 /// Parses a Submit answer for `product`.
-pub fn parse_submit(product: Product, status: u16, body: &[u8]) -> Result<SubmitReply, ProtocolError> {
+pub fn parse_submit(
+    product: Product,
+    status: u16,
+    body: &[u8],
+) -> Result<SubmitReply, ProtocolError> {
     let own_id = product.spec().id_field;
     let mut code = None;
     let mut msg = None;
@@ -86,12 +90,19 @@ pub fn parse_submit(product: Product, status: u16, body: &[u8]) -> Result<Submit
     Ok(SubmitReply {
         code,
         msg: msg.unwrap_or_else(|| default_msg(product, code)),
-        id: id.or(smsid).map(|s| s.trim().to_owned()).unwrap_or_default(),
+        id: id
+            .or(smsid)
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_default(),
     })
 }
 
 /// Parses a GetNum answer for `product`.
-pub fn parse_get_num(product: Product, status: u16, body: &[u8]) -> Result<GetNumReply, ProtocolError> {
+pub fn parse_get_num(
+    product: Product,
+    status: u16,
+    body: &[u8],
+) -> Result<GetNumReply, ProtocolError> {
     let mut code = None;
     let mut msg = None;
     let mut num = None;
@@ -169,14 +180,24 @@ mod tests {
 
     #[test]
     fn twenty_digit_json_number_keeps_its_digits() {
-        let r = parse_submit(Product::Sms, 200, br#"{"code":"2","msg":"ok","smsid":98765432109876543210}"#).unwrap();
+        let r = parse_submit(
+            Product::Sms,
+            200,
+            br#"{"code":"2","msg":"ok","smsid":98765432109876543210}"#,
+        )
+        .unwrap();
         assert_eq!(r.id, "98765432109876543210");
         assert_eq!(r.code, 2);
     }
 
     #[test]
     fn own_id_field_wins_over_smsid() {
-        let r = parse_submit(Product::Voice, 200, b"<r><code>2</code><smsid>1</smsid><voiceid>7</voiceid></r>").unwrap();
+        let r = parse_submit(
+            Product::Voice,
+            200,
+            b"<r><code>2</code><smsid>1</smsid><voiceid>7</voiceid></r>",
+        )
+        .unwrap();
         assert_eq!(r.id, "7");
     }
 

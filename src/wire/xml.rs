@@ -224,7 +224,15 @@ mod tests {
 
     #[test]
     fn refuses_garbage() {
-        for bad in ["", "hello", "<", "<a><b>1</b>", "</a>", "<a><!-- x", "<a b='>"] {
+        for bad in [
+            "",
+            "hello",
+            "<",
+            "<a><b>1</b>",
+            "</a>",
+            "<a><!-- x",
+            "<a b='>",
+        ] {
             assert!(fields(bad).is_err(), "{bad:?}");
         }
     }

@@ -1,0 +1,40 @@
+//! `ihuyi`: send, check balance, run the sandbox.
+//!
+//! Exit codes: 0 accepted, 1 api refusal, 2 usage or validation (nothing sent), 3 unreachable,
+//! 4 outcome unknown. Human text and errors go to stderr; stdout carries only results (the id,
+//! the balance, or one JSON object with `--output json`). The key is never printed.
+
+mod common;
+mod output;
+mod sandbox_cmd;
+mod send;
+
+use clap::{Parser, Subcommand};
+
+/// The ihuyi (互亿无线) SMS, voice-code and international SMS API from the command line.
+#[derive(Parser, Debug)]
+#[command(name = "ihuyi", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Send one message (Submit).
+    Send(send::SendArgs),
+    /// Show the remaining balance (GetNum).
+    Balance(send::BalanceArgs),
+    /// Run the local sandbox server until interrupted.
+    Sandbox(sandbox_cmd::SandboxArgs),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Send(args) => send::run_send(args),
+        Command::Balance(args) => send::run_balance(args),
+        Command::Sandbox(args) => sandbox_cmd::run(args),
+    };
+    std::process::exit(code);
+}

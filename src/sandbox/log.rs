@@ -1,0 +1,77 @@
+//! The request log: every request the sandbox received, the password shown only as its length.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+use crate::catalogue::Product;
+
+/// One request as the sandbox saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoggedRequest {
+    /// Position in arrival order, from 1; never reused, even after old entries are dropped.
+    pub seq: u64,
+    /// When it arrived, by the sandbox clock (Unix seconds).
+    pub unix_time: u64,
+    /// The product whose path was called, when the path was a product's.
+    pub product: Option<Product>,
+    /// The `method` query value (`Submit`, `GetNum`, or whatever was sent).
+    pub method: String,
+    /// The HTTP method.
+    pub http_method: String,
+    /// The path requested.
+    pub path: String,
+    /// The fields from the query and the body, in order; `password` replaced by
+    /// `<N chars>`.
+    pub fields: Vec<(String, String)>,
+    /// The result code answered (`None` when the answer was not an API answer).
+    pub code: Option<i64>,
+    /// The message id answered to an accepted Submit.
+    pub id: Option<String>,
+}
+
+impl LoggedRequest {
+    /// A field's value by name.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A bounded log.
+pub(crate) struct RequestLog {
+    entries: Mutex<VecDeque<LoggedRequest>>,
+    capacity: usize,
+}
+
+impl RequestLog {
+    pub fn new(capacity: usize) -> RequestLog {
+        RequestLog {
+            entries: Mutex::new(VecDeque::new()),
+            capacity: capacity.max(1),
+        }
+    }
+
+    pub fn push(&self, entry: LoggedRequest) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() == self.capacity {
+            entries.pop_front();
+        }
+        entries.push_back(entry);
+    }
+
+    pub fn snapshot(&self) -> Vec<LoggedRequest> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.iter().cloned().collect()
+    }
+
+    pub fn clear(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+}
