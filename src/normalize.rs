@@ -81,7 +81,7 @@ fn clean(input: &str) -> Result<Cleaned, Error> {
     let mut plus = false;
     let mut groups: Vec<String> = Vec::new();
     let mut current = String::new();
-    for (i, c) in input_no_trunk.trim().chars().enumerate() {
+    for c in input_no_trunk.trim().chars() {
         let c = match c {
             '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
             '＋' => '+',
@@ -89,7 +89,8 @@ fn clean(input: &str) -> Result<Cleaned, Error> {
         };
         match c {
             '0'..='9' => current.push(c),
-            '+' if i == 0 => plus = true,
+            // Only before any digit: "(+86) 138…" is common, "138+…" is not a number.
+            '+' if !plus && groups.is_empty() && current.is_empty() => plus = true,
             ' ' | '\u{a0}' | '\u{3000}' | '\t' | '-' | '－' | '‐' | '–' | '.' | '/' | '(' | ')'
             | '（' | '）' => {
                 if !current.is_empty() {
