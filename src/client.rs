@@ -189,6 +189,9 @@ impl ClientBuilder {
             self.password_mode,
             self.format,
         )?;
+        if self.product.spec().mobile_rule == crate::catalogue::MobileRule::International {
+            crate::normalize::warm_up();
+        }
         Ok(Client {
             config,
             transport: Transport::new(self.timeouts, self.max_idle_connections),
