@@ -213,7 +213,7 @@ impl From<GuardRefusal> for Error {
 }
 
 /// A send counted by [`FrequencyGuard::reserve`]. It stays counted unless
-/// [`release`](Reservation::release)d.
+/// [`release`](FrequencyGuard::release)d.
 #[derive(Debug)]
 #[must_use = "a reservation stays counted; release it when nothing was sent"]
 pub struct Reservation {

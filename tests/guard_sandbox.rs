@@ -201,3 +201,49 @@ fn without_the_guard_every_send_reaches_the_sandbox() {
     }
     assert_eq!(s.submits().len(), 6);
 }
+
+/// A store that cannot save, as a broken database would be.
+struct BrokenStore;
+
+impl ihuyi::GuardStore for BrokenStore {
+    fn update(&self, _key: &str, _f: &mut dyn FnMut(&mut ihuyi::Counts)) -> std::io::Result<()> {
+        Err(std::io::Error::other("disk full"))
+    }
+}
+
+#[test]
+fn a_guard_that_cannot_count_fails_closed() {
+    let s = setup();
+    let guard = s
+        .guard(FrequencyLimits::PLATFORM)
+        .with_store(Arc::new(BrokenStore));
+    let client = s.client(Some(&guard));
+    match client.send("13800138000", NOTICE) {
+        Err(Error::Validation(v)) => {
+            assert_eq!(v.field, "frequency");
+            assert!(v.message.contains("disk full"), "{v}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(s.submits().is_empty());
+}
+
+#[test]
+fn a_shared_store_carries_counts_between_guards() {
+    // Two guards (as two processes would have) over one store: the second sees the first's sends.
+    let s = setup();
+    let store = Arc::new(ihuyi::MemoryStore::new());
+    let first = s.guard(FrequencyLimits::PLATFORM).with_store(store.clone());
+    let second = s.guard(FrequencyLimits::PLATFORM).with_store(store.clone());
+    let a = s.client(Some(&first));
+    let b = s.client(Some(&second));
+    for _ in 0..5 {
+        s.clock.advance(1);
+        a.send("13800138000", NOTICE).unwrap();
+    }
+    s.clock.advance(1);
+    assert_refused_locally(b.send("13800138000", NOTICE), "4082");
+    let key = FrequencyGuard::key(Product::Sms, "C80000001", "13800138000");
+    assert_eq!(store.get(&key).map(|c| c.sends), Some(5));
+    assert_eq!(s.submits().len(), 5);
+}
