@@ -20,6 +20,18 @@ use serde_json::{Value, json};
 
 use crate::common::{OutputArg, ProductArg};
 
+/// The help's closing notes.
+pub const AFTER_HELP: &str = "\
+Characters count as the vendor counts them: one per letter, digit, symbol, space or Chinese
+character (one per Unicode code point; emoji are refused with 4074 anyway).
+
+CSV: the first row names the columns. Each row's message is the --column column, or with
+--content a template whose {name} placeholders take the row's `name` value ({{ and }} are
+literal braces), e.g. --content \"{name}您好,您的验证码是{code}。【互亿无线】\".
+
+Exit codes: 0 the platform should accept every message; 2 some message would be refused (a
+warning with a result code), or the input is unusable.";
+
 /// How many per-row warnings a CSV report lists (all are counted).
 const MAX_LISTED_WARNINGS: usize = 100;
 

@@ -28,6 +28,7 @@ enum Command {
     Balance(send::BalanceArgs),
     /// Count characters and billed segments, and flag what the platform would refuse (nothing
     /// is sent); with --csv, total a bulk file.
+    #[command(after_help = estimate::AFTER_HELP)]
     Estimate(estimate::EstimateArgs),
     /// Run the local sandbox server until interrupted.
     Sandbox(sandbox_cmd::SandboxArgs),
