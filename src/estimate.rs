@@ -136,7 +136,8 @@ fn serialize_rule<S: serde::Serializer>(
 }
 
 /// Estimates `content` for `product` with the catalogue's default rule (70/67). `signature`, with
-/// or without its 【】, is appended at the end unless the content already starts or ends with it.
+/// or without its 【】, is appended at the end unless the content already starts or ends with it
+/// (it is ignored for voice codes, which are digits only).
 ///
 /// ```
 /// use ihuyi::{Product, estimate};
@@ -155,6 +156,11 @@ pub fn estimate_with_rule(
     signature: Option<&str>,
     rule: SegmentRule,
 ) -> Estimate {
+    // A voice code is spoken digits: a signature has no place in it.
+    let signature = match product.spec().content_rule {
+        ContentRule::Digits { .. } => None,
+        ContentRule::Text { .. } => signature,
+    };
     let (message, signature_added) = with_signature(content, signature);
     let characters = message.chars().count();
     let utf16_units = message.encode_utf16().count();

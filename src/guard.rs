@@ -6,8 +6,10 @@
 //! A refused send is an [`Error::Validation`] on the field `frequency`: nothing was sent. Its
 //! message names the code the platform would have answered and when the next send is allowed.
 //!
-//! **Windows.** A second is a Unix second of the guard's [`Clock`]. A day is a calendar day in
-//! China Standard Time (UTC+8, the platform's), configurable by [`FrequencyLimits::day_offset`].
+//! **Windows.** A second is a Unix second of the guard's [`Clock`] (whole seconds: two sends
+//! 0.2 s apart on either side of a second boundary both pass; should the platform measure a
+//! sliding second it could still answer 4080). A day is a calendar day in China Standard Time
+//! (UTC+8, the platform's), configurable by [`FrequencyLimits::day_offset`].
 //!
 //! **What is counted.** A send is reserved before the request is written, atomically with the
 //! check, so two threads cannot both take the last slot. It stays counted when the platform
