@@ -38,6 +38,12 @@ pub const MAX_INPUT_CHARS: usize = 64;
 /// # Ok::<(), ihuyi::Error>(())
 /// ```
 pub fn normalize_mobile(product: Product, input: &str) -> Result<String, Error> {
+    // The common case, a number already in the API's form, costs one scan.
+    if product.spec().mobile_rule == MobileRule::Mainland
+        && crate::validate::is_mainland_mobile(input)
+    {
+        return Ok(input.to_owned());
+    }
     let cleaned = clean(input)?;
     match product.spec().mobile_rule {
         MobileRule::Mainland => mainland(product, input, &cleaned),

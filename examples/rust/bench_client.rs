@@ -17,7 +17,9 @@ fn main() {
     let threads: usize = args[2].parse().expect("THREADS");
     let seconds: f64 = args[3].parse().expect("SECONDS");
     let account = args.get(4).map_or("C80000001", String::as_str);
-    let apikey = args.get(5).map_or("8f14e45fceea167a5a36dedd4bea2543", String::as_str);
+    let apikey = args
+        .get(5)
+        .map_or("8f14e45fceea167a5a36dedd4bea2543", String::as_str);
     let client = Arc::new(
         Client::builder(Product::Sms)
             .account(account)
@@ -36,7 +38,8 @@ fn main() {
                 let mut errors = 0u64;
                 while Instant::now() < deadline {
                     let t = Instant::now();
-                    match client.send("13800138000", "您的验证码是:1234。【互亿无线】") {
+                    match client.send("13800138000", "您的验证码是:1234。【互亿无线】")
+                    {
                         Ok(_) => latencies.push(t.elapsed().as_micros() as u64),
                         Err(_) => errors += 1,
                     }
@@ -54,7 +57,11 @@ fn main() {
     }
     let elapsed = started.elapsed().as_secs_f64();
     all.sort_unstable();
-    let pct = |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or(0);
+    let pct = |p: f64| {
+        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(0)
+    };
     println!(
         "{{\"surface\":\"rust\",\"threads\":{threads},\"sends\":{},\"errors\":{errors},\"seconds\":{elapsed:.3},\"rate\":{:.1},\"p50_us\":{},\"p99_us\":{}}}",
         all.len(),
