@@ -6,6 +6,7 @@
 
 mod common;
 mod output;
+mod receipts_cmd;
 mod sandbox_cmd;
 mod send;
 
@@ -27,6 +28,8 @@ enum Command {
     Balance(send::BalanceArgs),
     /// Run the local sandbox server until interrupted.
     Sandbox(sandbox_cmd::SandboxArgs),
+    /// Receive delivery receipts pushed by the platform (or the sandbox).
+    Receipts(receipts_cmd::ReceiptsArgs),
 }
 
 fn main() {
@@ -35,6 +38,7 @@ fn main() {
         Command::Send(args) => send::run_send(args),
         Command::Balance(args) => send::run_balance(args),
         Command::Sandbox(args) => sandbox_cmd::run(args),
+        Command::Receipts(args) => receipts_cmd::run(args),
     };
     std::process::exit(code);
 }
