@@ -34,8 +34,13 @@ const MAX_ADMIN_BODY: usize = 1024 * 1024;
 
 pub(crate) async fn answer(req: Request<Incoming>, state: &Arc<State>) -> Response<Reply> {
     let method = req.method().clone();
-    let name = req.uri().path()[PREFIX.len()..].trim_end_matches('/').to_owned();
-    let body = match Limited::new(req.into_body(), MAX_ADMIN_BODY).collect().await {
+    let name = req.uri().path()[PREFIX.len()..]
+        .trim_end_matches('/')
+        .to_owned();
+    let body = match Limited::new(req.into_body(), MAX_ADMIN_BODY)
+        .collect()
+        .await
+    {
         Ok(b) => b.to_bytes(),
         Err(_) => return error(StatusCode::PAYLOAD_TOO_LARGE, "body too large"),
     };

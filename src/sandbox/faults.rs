@@ -117,12 +117,11 @@ impl FaultPlan {
             {
                 continue;
             }
-            let claimed = hits.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
-                match fault.times {
+            let claimed =
+                hits.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| match fault.times {
                     Some(max) if n >= max => None,
                     _ => Some(n.saturating_add(1)),
-                }
-            });
+                });
             if claimed.is_ok() {
                 return Some(fault.action);
             }
@@ -159,7 +158,10 @@ mod tests {
         ]);
         assert_eq!(plan.pick(1, Some("13800000001")), Some(FaultAction::Close));
         assert_eq!(plan.pick(2, Some("13800000001")), None);
-        assert_eq!(plan.pick(3, Some("13800000002")), Some(FaultAction::Garbage));
+        assert_eq!(
+            plan.pick(3, Some("13800000002")),
+            Some(FaultAction::Garbage)
+        );
         assert_eq!(plan.pick(4, None), None);
         plan.reset();
         assert_eq!(plan.pick(5, Some("13800000001")), Some(FaultAction::Close));

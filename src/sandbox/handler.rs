@@ -46,7 +46,11 @@ impl Policy {
             limits: config.limits,
             blacklist: config.blacklist.iter().cloned().collect(),
             sensitive_words: config.sensitive_words.clone(),
-            denied_ips: config.denied_ips.iter().map(|ip| ip.to_canonical()).collect(),
+            denied_ips: config
+                .denied_ips
+                .iter()
+                .map(|ip| ip.to_canonical())
+                .collect(),
             receipts: config
                 .receipts
                 .iter()
@@ -140,7 +144,11 @@ impl State {
 
     pub fn account_for(&self, product: Product) -> Option<SandboxAccount> {
         let ledger = self.ledger.lock().unwrap_or_else(|p| p.into_inner());
-        ledger.accounts.iter().find(|a| a.product == product).cloned()
+        ledger
+            .accounts
+            .iter()
+            .find(|a| a.product == product)
+            .cloned()
     }
 
     pub fn accounts(&self) -> Vec<SandboxAccount> {
@@ -350,7 +358,12 @@ impl State {
         if acct.frozen {
             return refuse(ResultCode::AccountFrozen);
         }
-        if !acct.allowed_ips.is_empty() && !acct.allowed_ips.iter().any(|ip| ip.to_canonical() == call.peer) {
+        if !acct.allowed_ips.is_empty()
+            && !acct
+                .allowed_ips
+                .iter()
+                .any(|ip| ip.to_canonical() == call.peer)
+        {
             return refuse(ResultCode::IpNotRegistered);
         }
         if !mobile_ok {
@@ -441,7 +454,12 @@ impl State {
         if acct.frozen {
             return refuse(ResultCode::AccountFrozen);
         }
-        if !acct.allowed_ips.is_empty() && !acct.allowed_ips.iter().any(|ip| ip.to_canonical() == call.peer) {
+        if !acct.allowed_ips.is_empty()
+            && !acct
+                .allowed_ips
+                .iter()
+                .any(|ip| ip.to_canonical() == call.peer)
+        {
             // GetNum's table has no 4052: the platform answers 400 there.
             return refuse(ResultCode::IllegalIp);
         }

@@ -132,7 +132,14 @@ impl Counters {
     }
 
     /// Counts an accepted send.
-    pub fn count(&mut self, limits: &Limits, product: Product, mobile: &str, now: u64, is_code: bool) {
+    pub fn count(
+        &mut self,
+        limits: &Limits,
+        product: Product,
+        mobile: &str,
+        now: u64,
+        is_code: bool,
+    ) {
         if limits.is_off() {
             return;
         }
@@ -199,7 +206,10 @@ mod tests {
             c.check(&limits, Product::Sms, m, 200, false),
             Err(ResultCode::DailyLimit)
         );
-        assert!(c.check(&limits, Product::Sms, m, 100 + 86_400, true).is_ok());
+        assert!(
+            c.check(&limits, Product::Sms, m, 100 + 86_400, true)
+                .is_ok()
+        );
         assert!(c.check(&Limits::OFF, Product::Sms, m, 100, true).is_ok());
     }
 }

@@ -13,12 +13,12 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::SandboxConfig;
 use super::accounts::{DEFAULT_BALANCE, SandboxAccount, default_credentials};
 use super::clock::ScaledClock;
 use super::faults::Fault;
 use super::limits::Limits;
 use super::push::ReceiptRule;
-use super::SandboxConfig;
 use crate::catalogue::Product;
 
 /// A scenario, as written in a file.
@@ -186,7 +186,9 @@ impl Scenario {
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| ScenarioError(format!("cannot read {}: {e}", path.display())))?;
-        let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        let is_json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
             || text.trim_start().starts_with('{');
         if is_json {
             Scenario::from_json(&text)
@@ -205,7 +207,12 @@ impl Scenario {
         for product in Product::ALL {
             if !accounts.iter().any(|a| a.product == product) {
                 let (account, apikey) = default_credentials(product);
-                accounts.push(SandboxAccount::new(product, account, apikey, DEFAULT_BALANCE));
+                accounts.push(SandboxAccount::new(
+                    product,
+                    account,
+                    apikey,
+                    DEFAULT_BALANCE,
+                ));
             }
         }
         let (clock, clock_scale): (Arc<dyn crate::clock::Clock>, f64) = match &self.clock {
@@ -222,9 +229,9 @@ impl Scenario {
             }
             None => (Arc::clone(&base.clock), 1.0),
         };
-        let time_scale = self
-            .time_scale
-            .unwrap_or(if clock_scale > 0.0 { clock_scale } else { 1.0 });
+        let time_scale =
+            self.time_scale
+                .unwrap_or(if clock_scale > 0.0 { clock_scale } else { 1.0 });
         if !(time_scale.is_finite() && time_scale > 0.0) {
             return Err(ScenarioError("time_scale must be a number > 0".into()));
         }

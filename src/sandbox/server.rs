@@ -177,7 +177,11 @@ fn product_for_path(path: &str) -> Option<Product> {
     Product::ALL.into_iter().find(|p| p.spec().path == path)
 }
 
-pub(crate) fn with_type(status: StatusCode, content_type: &'static str, body: Reply) -> Response<Reply> {
+pub(crate) fn with_type(
+    status: StatusCode,
+    content_type: &'static str,
+    body: Reply,
+) -> Response<Reply> {
     let mut response = Response::new(body);
     *response.status_mut() = status;
     response.headers_mut().insert(

@@ -166,7 +166,10 @@ async fn handle(req: Request<Incoming>, receiver: &Receiver) -> Response<Full<By
         );
     }
     receiver.stats.received.fetch_add(1, Ordering::Relaxed);
-    let body = match Limited::new(req.into_body(), MAX_RECEIPT_BYTES).collect().await {
+    let body = match Limited::new(req.into_body(), MAX_RECEIPT_BYTES)
+        .collect()
+        .await
+    {
         Ok(b) => b.to_bytes(),
         Err(e) => {
             receiver.stats.malformed.fetch_add(1, Ordering::Relaxed);
