@@ -123,3 +123,88 @@ fn parse_cli(output: Output) -> (i32, Value) {
     });
     (output.status.code().unwrap_or(-1), value)
 }
+
+/// A running `ihuyi receipts listen`, killed on drop.
+pub struct Listener {
+    pub child: std::process::Child,
+    /// `http://127.0.0.1:PORT/`
+    pub url: String,
+    pub out: std::path::PathBuf,
+    dir: std::path::PathBuf,
+}
+
+impl Listener {
+    /// Starts a listener on a free port writing into a fresh temporary file.
+    pub fn start(name: &str, extra: &[&str]) -> Listener {
+        use std::io::BufRead;
+        let dir = std::env::temp_dir().join(format!("ihuyi-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("receipts.jsonl");
+        let mut child = ihuyi()
+            .args(["receipts", "listen", "--port", "0", "--out"])
+            .arg(&out)
+            .args(extra)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start ihuyi receipts listen");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line.trim().to_owned();
+        assert!(url.starts_with("http://127.0.0.1:"), "{url:?}");
+        Listener {
+            child,
+            url,
+            out,
+            dir,
+        }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .parse()
+            .unwrap()
+    }
+
+    /// The JSON lines written so far.
+    pub fn lines(&self) -> Vec<Value> {
+        std::fs::read_to_string(&self.out)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("each line is one JSON object"))
+            .collect()
+    }
+
+    /// `GET /_stats`.
+    pub fn stats(&self) -> Value {
+        let answer = raw_http(
+            self.addr(),
+            b"GET /_stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        );
+        serde_json::from_str(&answer.body).unwrap()
+    }
+
+    /// POSTs a push body; returns the status and body.
+    pub fn push(&self, body: &[u8]) -> RawAnswer {
+        let mut request = format!(
+            "POST /receipts HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        request.extend_from_slice(body);
+        raw_http(self.addr(), &request)
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
