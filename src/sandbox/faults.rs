@@ -112,9 +112,7 @@ impl FaultPlan {
             if fault.request.is_some_and(|r| r != index) {
                 continue;
             }
-            if let Some(m) = &fault.mobile
-                && mobile != Some(m.as_str())
-            {
+            if fault.mobile.as_deref().is_some_and(|m| mobile != Some(m)) {
                 continue;
             }
             let claimed =

@@ -376,9 +376,7 @@ impl State {
         if find_sensitive(&policy.sensitive_words, content).is_some() {
             return refuse(ResultCode::SensitiveContent);
         }
-        if product == Product::Isms
-            && let Some(templates) = &acct.templates
-        {
+        if let (Product::Isms, Some(templates)) = (product, &acct.templates) {
             if templates.is_empty() {
                 return refuse(ResultCode::SignatureOrTemplateMissing);
             }

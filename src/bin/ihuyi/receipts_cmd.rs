@@ -67,12 +67,15 @@ struct Stats {
     refused_on_purpose: AtomicU64,
 }
 
+/// How many new receipts `--fail-first` has considered, and which it refused once.
+type Trial = (u64, HashSet<(Option<ihuyi::Product>, String)>);
+
 struct Receiver {
     deduper: ReceiptDeduper,
     out: Mutex<File>,
     fail_first: Option<u64>,
     /// New receipts considered for `--fail-first`, and the ones already refused once.
-    trial: Mutex<(u64, HashSet<(Option<ihuyi::Product>, String)>)>,
+    trial: Mutex<Trial>,
     stats: Stats,
 }
 
@@ -242,7 +245,7 @@ fn refuse_on_purpose(receiver: &Receiver, receipt: &Receipt) -> bool {
         return false;
     }
     *considered += 1;
-    if (*considered).is_multiple_of(every) {
+    if *considered % every == 0 {
         refused.insert(key);
         return true;
     }
