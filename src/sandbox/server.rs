@@ -81,13 +81,11 @@ async fn answer(
     if req.uri().path().starts_with(admin::PREFIX) {
         return Ok(admin::answer(req, &state).await);
     }
-    let http_method = req.method().as_str().to_owned();
-    let path = req.uri().path().to_owned();
-    let query = req.uri().query().unwrap_or("").to_owned();
-    let body = match Limited::new(req.into_body(), MAX_REQUEST_BODY)
-        .collect()
-        .await
-    {
+    let (parts, body) = req.into_parts();
+    let http_method = parts.method.as_str();
+    let path = parts.uri.path();
+    let query = parts.uri.query().unwrap_or("");
+    let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
             return Ok(plain(
@@ -100,7 +98,7 @@ async fn answer(
     // shapes; the body wins on a repeated name). The content type is not required.
     let mut fields = parse_form(query.as_bytes());
     fields.extend(parse_form(&body));
-    let product = product_for_path(&path);
+    let product = product_for_path(path);
     let method = fields
         .iter()
         .find(|(k, _)| k == "method")
@@ -109,8 +107,8 @@ async fn answer(
     let call = ApiCall {
         product,
         method: if product.is_some() { method } else { "" },
-        http_method: &http_method,
-        path: &path,
+        http_method,
+        path,
         fields: &fields,
         peer,
     };
