@@ -308,6 +308,19 @@ mod tests {
     }
 
     #[test]
+    fn the_json_example_loads_from_its_file() {
+        let path = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/sandbox/faults.json"
+        ));
+        let scenario = Scenario::load(path).unwrap();
+        let config = scenario.to_config(SandboxConfig::default()).unwrap();
+        assert_eq!(config.limits, Limits::OFF);
+        assert_eq!(config.faults.len(), 7);
+        assert!(Scenario::load(Path::new("/nonexistent/scenario.toml")).is_err());
+    }
+
+    #[test]
     fn defaults_and_errors() {
         let s = Scenario::from_json("{}").unwrap();
         let c = s.to_config(SandboxConfig::default()).unwrap();
