@@ -7,6 +7,7 @@
 mod common;
 mod estimate;
 mod output;
+mod receipts_cmd;
 mod sandbox_cmd;
 mod send;
 
@@ -32,6 +33,8 @@ enum Command {
     Estimate(estimate::EstimateArgs),
     /// Run the local sandbox server until interrupted.
     Sandbox(sandbox_cmd::SandboxArgs),
+    /// Receive delivery receipts pushed by the platform (or the sandbox).
+    Receipts(receipts_cmd::ReceiptsArgs),
 }
 
 fn main() {
@@ -41,6 +44,7 @@ fn main() {
         Command::Balance(args) => send::run_balance(args),
         Command::Sandbox(args) => sandbox_cmd::run(args),
         Command::Estimate(args) => estimate::run(args),
+        Command::Receipts(args) => receipts_cmd::run(args),
     };
     std::process::exit(code);
 }
