@@ -255,12 +255,16 @@ impl Client {
 #[pyclass(frozen, eq, hash, module = "ihuyi._native", name = "SendResult")]
 #[derive(PartialEq, Eq, Hash)]
 pub struct SendResult {
+    /// The message id: up to 20 digits, kept as a string.
     #[pyo3(get)]
     id: String,
+    /// The result code (2 for an accepted send).
     #[pyo3(get)]
     code: i64,
+    /// The server's message (`提交成功`).
     #[pyo3(get)]
     msg: String,
+    /// `sms`, `voice` or `isms`.
     #[pyo3(get)]
     product: String,
 }

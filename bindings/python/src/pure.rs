@@ -28,18 +28,25 @@ use crate::errors;
 #[pyclass(frozen, eq, module = "ihuyi._native", name = "Receipt")]
 #[derive(PartialEq, Eq)]
 pub struct Receipt {
+    /// `sms`, `voice`, `isms`, or `None` when the push used a generic id field.
     #[pyo3(get)]
     product: Option<String>,
+    /// The message id the send returned.
     #[pyo3(get)]
     id: String,
+    /// The delivery code (2 is delivered), or `None` when missing or not a number.
     #[pyo3(get)]
     code: Option<i64>,
+    /// The platform's description.
     #[pyo3(get)]
     msg: String,
+    /// The recipient.
     #[pyo3(get)]
     mobile: String,
+    /// When it was reported, as sent.
     #[pyo3(get)]
     time: String,
+    /// Every field of the push, in order, as `(name, value)` pairs.
     #[pyo3(get)]
     fields: Vec<(String, String)>,
 }

@@ -198,12 +198,16 @@ impl Sandbox {
 ///     balance: The remaining balance when this object was made.
 #[pyclass(frozen, module = "ihuyi._native", name = "SandboxAccount")]
 pub struct SandboxAccount {
+    /// `sms`, `voice` or `isms`.
     #[pyo3(get)]
     product: String,
+    /// The APIID.
     #[pyo3(get)]
     account: String,
+    /// The APIKEY (a sandbox credential, not a secret).
     #[pyo3(get)]
     apikey: String,
+    /// The remaining balance when this object was made.
     #[pyo3(get)]
     balance: i64,
 }
@@ -246,22 +250,31 @@ impl SandboxAccount {
 ///     id: The message id answered to an accepted Submit, else ``None``.
 #[pyclass(frozen, module = "ihuyi._native", name = "LoggedRequest")]
 pub struct LoggedRequest {
+    /// Its position in arrival order, from 1.
     #[pyo3(get)]
     seq: u64,
+    /// When it arrived (Unix seconds).
     #[pyo3(get)]
     unix_time: u64,
+    /// The product whose path was called, or `None`.
     #[pyo3(get)]
     product: Option<String>,
+    /// The `method` query value (`Submit`, `GetNum`, ...).
     #[pyo3(get)]
     method: String,
+    /// `POST` or `GET`.
     #[pyo3(get)]
     http_method: String,
+    /// The path requested.
     #[pyo3(get)]
     path: String,
+    /// The query and body fields, in order; `password` shows only its length.
     #[pyo3(get)]
     fields: Vec<(String, String)>,
+    /// The result code answered, or `None` when the answer was not an API answer.
     #[pyo3(get)]
     code: Option<i64>,
+    /// The message id answered to an accepted Submit, else `None`.
     #[pyo3(get)]
     id: Option<String>,
 }

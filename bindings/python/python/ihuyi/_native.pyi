@@ -3,6 +3,20 @@
 from types import TracebackType
 from typing import Literal, Optional, Union, final
 
+__all__ = [
+    "__version__",
+    "ACK_BODY",
+    "Client",
+    "SendResult",
+    "Sandbox",
+    "SandboxAccount",
+    "LoggedRequest",
+    "Receipt",
+    "parse_receipt",
+    "dynamic_password",
+    "interpret_answer",
+]
+
 __version__: str
 ACK_BODY: str
 """The body that acknowledges a receipt push: ``"success"``."""
@@ -72,8 +86,8 @@ class SendResult:
     def product(self) -> str:
         """``"sms"``, ``"voice"`` or ``"isms"``."""
     def __getnewargs__(self) -> tuple[str, int, str, str]: ...
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 @final
@@ -106,8 +120,8 @@ class Receipt:
         """Every field of the push, in order."""
     def field(self, name: str) -> Optional[str]:
         """The value of the first field called ``name``."""
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
 
 @final
 class SandboxAccount:
