@@ -40,9 +40,18 @@ pub struct Client {
     account: String,
     base_url: Option<String>,
     timeout: f64,
+    /// The sandbox a `Sandbox.client()` client talks to, kept alive as long as the client:
+    /// `ihuyi.Sandbox().client()` must not hand out a client of a server already gone.
+    sandbox: Option<Py<PyAny>>,
 }
 
 impl Client {
+    /// Keeps `sandbox` alive as long as this client.
+    pub fn keep_alive(mut self, sandbox: Py<PyAny>) -> Client {
+        self.sandbox = Some(sandbox);
+        self
+    }
+
     /// Builds a client from Python arguments (shared by `Client(...)` and `Sandbox.client`).
     #[allow(clippy::too_many_arguments)]
     pub fn create(
@@ -96,6 +105,7 @@ impl Client {
             account,
             base_url,
             timeout,
+            sandbox: None,
         })
     }
 }

@@ -110,6 +110,9 @@ impl Sandbox {
 
     /// A :class:`Client` for ``product`` pointed at this sandbox with its default account.
     ///
+    /// The client keeps the sandbox running as long as it exists (unless :meth:`stop` is
+    /// called), so ``ihuyi.Sandbox().client()`` is usable on its own.
+    ///
     /// Args:
     ///     product: ``"sms"``, ``"voice"`` or ``"isms"``.
     ///     timeout: Seconds allowed for each phase of a request.
@@ -120,19 +123,20 @@ impl Sandbox {
         text_signature = "($self, product='sms', timeout=10.0, format='xml', dynamic_password=True)"
     )]
     fn client(
-        &self,
+        slf: &Bound<'_, Self>,
         py: Python<'_>,
         product: Option<&Bound<'_, PyAny>>,
         timeout: f64,
         format: Option<&Bound<'_, PyAny>>,
         dynamic_password: bool,
     ) -> PyResult<Client> {
-        let account = self.account(py, product)?;
+        let this = slf.get();
+        let account = this.account(py, product)?;
         let product = account.product.as_str().into_pyobject(py)?.into_any();
         let name = account.account.as_str().into_pyobject(py)?.into_any();
         let key = account.apikey.as_str().into_pyobject(py)?.into_any();
-        let base_url = self.base_url.as_str().into_pyobject(py)?.into_any();
-        Client::create(
+        let base_url = this.base_url.as_str().into_pyobject(py)?.into_any();
+        let client = Client::create(
             py,
             Some(&product),
             Some(&name),
@@ -141,7 +145,8 @@ impl Sandbox {
             timeout,
             format,
             dynamic_password,
-        )
+        )?;
+        Ok(client.keep_alive(slf.clone().into_any().unbind()))
     }
 
     /// Every request received so far, oldest first (the password shown only as its length).

@@ -76,3 +76,10 @@ def test_fixed_port(closed_port: int) -> None:
         assert sandbox.base_url == f"http://127.0.0.1:{closed_port}"
         with pytest.raises(OSError):
             ihuyi.Sandbox(port=closed_port)
+
+
+def test_a_sandbox_client_keeps_its_sandbox_running() -> None:
+    client = ihuyi.Sandbox().client("isms")
+    # The Sandbox object itself is gone; the client still has a server to talk to.
+    assert client.send(*SAMPLES["isms"]).code == 2
+    assert client.balance() == 99_999
