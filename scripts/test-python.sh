@@ -64,6 +64,12 @@ if tests < int(sys.argv[2]) or skipped or failed:
     sys.exit(f"the Python suite must run at least {sys.argv[2]} tests, none skipped or failed")
 PY
 
-# The stubs are usable by a strict type checker, and the example runs against the sandbox.
-(cd "$results" && "$py" -m mypy --strict --no-incremental "$root/examples/python/send_sms.py")
+# The package, its stubs, the tests and the example pass a strict type checker (run from
+# outside the source tree: `ihuyi` must be the installed package), and the example runs
+# against the sandbox.
+(
+  cd "$results"
+  "$py" -m mypy --strict --no-incremental -p ihuyi
+  "$py" -m mypy --strict --no-incremental "$root/bindings/python/tests" "$root/examples/python/send_sms.py"
+)
 env -u IHUYI_ACCOUNT -u IHUYI_APIKEY -u IHUYI_BASE_URL "$py" examples/python/send_sms.py

@@ -31,7 +31,7 @@ SAMPLES = {
 def load_fixture(name: str) -> list[dict[str, Any]]:
     """The cases of tests/fixtures/<name>.json; a missing file fails, never skips."""
     with open(FIXTURES / f"{name}.json", encoding="utf-8") as f:
-        cases = json.load(f)["cases"]
+        cases: list[dict[str, Any]] = json.load(f)["cases"]
     assert cases, f"{name}.json has no cases"
     return cases
 
@@ -71,8 +71,12 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+# Starts a local server answering with the given function; returns its base URL.
+StartServer = Callable[[Callable[["Handler"], None]], str]
+
+
 @pytest.fixture
-def http_server() -> Iterator[Callable[[Callable[[Handler], None]], str]]:
+def http_server() -> Iterator[StartServer]:
     """Starts a local http.server whose POST answer is the given function; returns its base
     URL."""
     servers: list[ThreadingHTTPServer] = []

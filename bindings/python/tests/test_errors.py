@@ -9,16 +9,15 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from typing import Any, Callable
+from typing import Any
 
 import pytest
-from conftest import SAMPLES, Handler, reply
+from conftest import SAMPLES, Handler, StartServer, reply
 
 import ihuyi
 
 SMS_KEY = "8f14e45fceea167a5a36dedd4bea2543"
 WRONG_KEY = "0123456789abcdef0123456789abcdef"
-StartServer = Callable[[Callable[[Handler], None]], str]
 
 
 def client_at(base_url: str, **kwargs: Any) -> ihuyi.Client:

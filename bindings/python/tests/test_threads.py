@@ -7,7 +7,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import SAMPLES, Handler, reply
+from conftest import SAMPLES, Handler, StartServer, reply
 
 import ihuyi
 
@@ -35,7 +35,7 @@ def test_16_threads_x_200_sends_on_one_client() -> None:
         assert sandbox.accounts["sms"].balance == 100_000 - len(ids)
 
 
-def test_the_gil_is_released_during_requests(http_server) -> None:  # type: ignore[no-untyped-def]
+def test_the_gil_is_released_during_requests(http_server: StartServer) -> None:
     # Each answer takes 0.4 s. Holding the GIL, 8 threads would need 3.2 s in all.
     def slow(h: Handler) -> None:
         time.sleep(0.4)
@@ -50,7 +50,7 @@ def test_the_gil_is_released_during_requests(http_server) -> None:  # type: igno
     assert elapsed < 1.6, f"8 parallel sends took {elapsed:.2f} s: the GIL was held"
 
 
-def test_python_code_runs_while_a_request_waits(http_server) -> None:  # type: ignore[no-untyped-def]
+def test_python_code_runs_while_a_request_waits(http_server: StartServer) -> None:
     def slow(h: Handler) -> None:
         time.sleep(0.5)
         reply(200, b"<SubmitResult><code>2</code><msg>ok</msg><smsid>5</smsid></SubmitResult>")(h)

@@ -9,7 +9,7 @@ Every exception pickles and unpickles with its attributes, so it can cross proce
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 __all__ = [
     "IhuyiError",
@@ -35,7 +35,7 @@ class IhuyiError(Exception):
         """The message, as ``str(error)``."""
         return str(self.args[0]) if self.args else ""
 
-    def __reduce__(self) -> tuple[Any, ...]:
+    def __reduce__(self) -> tuple[object, ...]:
         # The subclasses take their attributes as keyword arguments with defaults, so
         # ``cls(message)`` and then restoring ``__dict__`` rebuilds them exactly.
         return (self.__class__, (self.message,), dict(self.__dict__))
