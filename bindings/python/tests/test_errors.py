@@ -163,7 +163,7 @@ def test_unknown_account_is_405_for_every_product(sandbox: ihuyi.Sandbox, produc
 def test_a_refusal_that_echoes_the_plain_key_is_scrubbed(http_server: StartServer) -> None:
     def echo(h: Handler) -> None:
         # This server quotes the whole request body, plain password included.
-        quoted = b"bad request " + h.body
+        quoted = b"bad request " + h.body.replace(b"&", b"&amp;").replace(b"<", b"&lt;")
         reply(200, b"<SubmitResult><code>405</code><msg>" + quoted + b"</msg><smsid>0</smsid></SubmitResult>")(h)
 
     client = client_at(http_server(echo), dynamic_password=False)
