@@ -16,9 +16,11 @@ for target in $targets; do
   mkdir -p "corpus/$target"
   # Saved reproducers (inputs that once crashed) must pass first.
   if [ -d "regressions/$target" ] && [ -n "$(ls -A "regressions/$target")" ]; then
-    cargo fuzz run "$target" "regressions/$target" -- -runs=0
+    cargo fuzz run "$target" "regressions/$target" -- -runs=0 $(grep -v '^#' "flags/$target" 2>/dev/null)
   fi
-  cargo fuzz run "$target" "corpus/$target" -- -max_total_time="$seconds" -print_final_stats=1 2>&1 \
+  # fuzz/flags/<target>: extra libFuzzer flags a target needs (each file says why).
+  cargo fuzz run "$target" "corpus/$target" -- -max_total_time="$seconds" \
+    $(grep -v '^#' "flags/$target" 2>/dev/null) -print_final_stats=1 2>&1 \
     | grep -E "stat::number_of_executed_units|Done|ERROR|panicked" || true
   # A crash makes cargo fuzz exit non-zero and leaves artifacts/: fail on either.
   if [ -d "artifacts/$target" ] && [ -n "$(ls -A "artifacts/$target" 2>/dev/null)" ]; then

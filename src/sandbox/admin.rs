@@ -30,7 +30,7 @@ use super::server::with_type;
 pub(crate) const PREFIX: &str = "/_sandbox/";
 
 /// The largest admin request body.
-const MAX_ADMIN_BODY: usize = 1024 * 1024;
+pub(crate) const MAX_ADMIN_BODY: usize = 1024 * 1024;
 
 pub(crate) async fn answer(req: Request<Incoming>, state: &Arc<State>) -> Response<Reply> {
     let method = req.method().clone();
@@ -44,7 +44,18 @@ pub(crate) async fn answer(req: Request<Incoming>, state: &Arc<State>) -> Respon
         Ok(b) => b.to_bytes(),
         Err(_) => return error(StatusCode::PAYLOAD_TOO_LARGE, "body too large"),
     };
-    match (method, name.as_str()) {
+    answer_body(&method, &name, &body, state)
+}
+
+/// Answers one admin request whose body is in hand; `name` is the path after [`PREFIX`],
+/// without a trailing `/`.
+pub(crate) fn answer_body(
+    method: &Method,
+    name: &str,
+    body: &[u8],
+    state: &State,
+) -> Response<Reply> {
+    match (method.clone(), name) {
         (Method::GET, "requests") => json_ok(&state.log.snapshot()),
         (Method::GET, "pushes") => json_ok(&state.pushes.snapshot()),
         (Method::GET, "accounts") => json_ok(&state.accounts()),
@@ -54,7 +65,7 @@ pub(crate) async fn answer(req: Request<Incoming>, state: &Arc<State>) -> Respon
             state.reset();
             json_ok(&json!({ "ok": true }))
         }
-        (Method::POST, "faults") => match serde_json::from_slice::<Vec<Fault>>(&body) {
+        (Method::POST, "faults") => match serde_json::from_slice::<Vec<Fault>>(body) {
             Ok(faults) => {
                 state.set_faults(faults);
                 json_ok(&json!({ "ok": true }))
@@ -67,7 +78,7 @@ pub(crate) async fn answer(req: Request<Incoming>, state: &Arc<State>) -> Respon
             struct Move {
                 advance_seconds: i64,
             }
-            match serde_json::from_slice::<Move>(&body) {
+            match serde_json::from_slice::<Move>(body) {
                 Ok(m) => {
                     state.clock.advance(m.advance_seconds);
                     json_ok(&json!({ "ok": true, "unix_time": state.clock.now() }))
@@ -76,7 +87,7 @@ pub(crate) async fn answer(req: Request<Incoming>, state: &Arc<State>) -> Respon
             }
         }
         (Method::POST, "scenario") => {
-            let text = String::from_utf8_lossy(&body);
+            let text = String::from_utf8_lossy(body);
             let applied = Scenario::from_json(&text).and_then(|s| {
                 let clock_too = s.clock.is_some();
                 s.to_config(Default::default()).map(|c| (c, clock_too))

@@ -37,6 +37,14 @@ impl Reply {
         }
     }
 
+    /// Every byte it would send, at once (the drip's pauses skipped).
+    pub fn into_bytes(self) -> Bytes {
+        match self {
+            Reply::Whole(b) => b.unwrap_or_default(),
+            Reply::Drip { rest, .. } => rest,
+        }
+    }
+
     fn remaining(&self) -> u64 {
         match self {
             Reply::Whole(b) => b.as_ref().map_or(0, |b| b.len() as u64),

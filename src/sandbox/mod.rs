@@ -67,6 +67,7 @@ mod handler;
 mod limits;
 mod log;
 mod push;
+mod raw;
 mod respond;
 mod rules;
 mod scenario;
@@ -79,6 +80,8 @@ pub use faults::{Fault, FaultAction};
 pub use limits::{Limits, is_verification_code};
 pub use log::LoggedRequest;
 pub use push::{MAX_PUSHES, PUSH_INTERVAL_STEP_SECONDS, PushAttempt, ReceiptRule};
+#[doc(hidden)]
+pub use raw::{RawAnswer, RawSandbox};
 pub use rules::{TEMPLATE_VARIABLE, matches_template};
 pub use scenario::{Scenario, ScenarioAccount, ScenarioClock, ScenarioError, ScenarioLimits};
 

@@ -22,7 +22,7 @@ use crate::catalogue::Product;
 use crate::wire::parse_form;
 
 /// The largest request body accepted.
-const MAX_REQUEST_BODY: usize = 64 * 1024;
+pub(crate) const MAX_REQUEST_BODY: usize = 64 * 1024;
 
 /// The page a `http_500` fault answers, like a PHP front end's error page.
 const HTML_500: &str = "<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title></head>\n<body><h1>Internal Server Error</h1>\n<p>The server encountered an internal error and was unable to complete your request.</p>\n<hr><address>nginx</address></body></html>\n";
@@ -82,9 +82,6 @@ async fn answer(
         return Ok(admin::answer(req, &state).await);
     }
     let (parts, body) = req.into_parts();
-    let http_method = parts.method.as_str();
-    let path = parts.uri.path();
-    let query = parts.uri.query().unwrap_or("");
     let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
@@ -94,10 +91,35 @@ async fn answer(
             ));
         }
     };
+    let query = parts.uri.query().unwrap_or("");
+    let (response, delay) = answer_api(
+        &state,
+        peer,
+        parts.method.as_str(),
+        parts.uri.path(),
+        query,
+        &body,
+    )?;
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
+    Ok(response)
+}
+
+/// Answers one API request whose body is in hand, with the pause a `delay` fault asks for
+/// before the answer: synchronous, so [`super::raw`] can call it without a socket or runtime.
+pub(crate) fn answer_api(
+    state: &State,
+    peer: IpAddr,
+    http_method: &str,
+    path: &str,
+    query: &str,
+    body: &[u8],
+) -> Result<(Response<Reply>, Option<Duration>), Dropped> {
     // Fields come from the query and, for any method, a form body (the vendor's demos send both
     // shapes; the body wins on a repeated name). The content type is not required.
     let mut fields = parse_form(query.as_bytes());
-    fields.extend(parse_form(&body));
+    fields.extend(parse_form(body));
     let product = product_for_path(path);
     let method = fields
         .iter()
@@ -114,7 +136,7 @@ async fn answer(
     };
     let Some(product) = product else {
         state.record_unhandled(&call, None);
-        return Ok(plain(StatusCode::NOT_FOUND, "404 Not Found\n"));
+        return Ok((plain(StatusCode::NOT_FOUND, "404 Not Found\n"), None));
     };
 
     let settings = state.settings();
@@ -127,18 +149,24 @@ async fn answer(
         }
         Some(FaultAction::Http500) => {
             state.record_unhandled(&call, Some("http_500"));
-            return Ok(with_type(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "text/html; charset=utf-8",
-                Reply::whole(HTML_500),
+            return Ok((
+                with_type(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "text/html; charset=utf-8",
+                    Reply::whole(HTML_500),
+                ),
+                None,
             ));
         }
         Some(FaultAction::Garbage) => {
             state.record_unhandled(&call, Some("garbage"));
-            return Ok(with_type(
-                StatusCode::OK,
-                "text/html; charset=utf-8",
-                Reply::whole(GARBAGE),
+            return Ok((
+                with_type(
+                    StatusCode::OK,
+                    "text/html; charset=utf-8",
+                    Reply::whole(GARBAGE),
+                ),
+                None,
             ));
         }
         _ => {}
@@ -147,27 +175,36 @@ async fn answer(
         .field("format")
         .is_some_and(|v| v.eq_ignore_ascii_case("json"));
     let Some(answer) = state.handle(&call, &settings, fault.map(|f| f.name())) else {
-        return Ok(plain(
-            StatusCode::BAD_REQUEST,
-            "unknown method: expected Submit or GetNum\n",
+        return Ok((
+            plain(
+                StatusCode::BAD_REQUEST,
+                "unknown method: expected Submit or GetNum\n",
+            ),
+            None,
         ));
     };
     let (content_type, text) = render(product, &answer, json);
     match fault {
         Some(FaultAction::AcceptThenDrop) => Err(Dropped),
-        Some(FaultAction::Delay { ms }) => {
-            tokio::time::sleep(Duration::from_millis(ms)).await;
-            Ok(with_type(StatusCode::OK, content_type, Reply::whole(text)))
-        }
+        Some(FaultAction::Delay { ms }) => Ok((
+            with_type(StatusCode::OK, content_type, Reply::whole(text)),
+            Some(Duration::from_millis(ms)),
+        )),
         Some(FaultAction::SlowDrip {
             chunk_bytes,
             interval_ms,
-        }) => Ok(with_type(
-            StatusCode::OK,
-            content_type,
-            Reply::drip(text, chunk_bytes, Duration::from_millis(interval_ms)),
+        }) => Ok((
+            with_type(
+                StatusCode::OK,
+                content_type,
+                Reply::drip(text, chunk_bytes, Duration::from_millis(interval_ms)),
+            ),
+            None,
         )),
-        _ => Ok(with_type(StatusCode::OK, content_type, Reply::whole(text))),
+        _ => Ok((
+            with_type(StatusCode::OK, content_type, Reply::whole(text)),
+            None,
+        )),
     }
 }
 

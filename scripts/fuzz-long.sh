@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The long fuzz runs recorded in FUZZING.md (NOT part of CI): each named target (default: all)
+# for RUNS executions (default 10 million), one at a time at low priority, optionally capped at
+# MAX_SECONDS each. Prints libFuzzer's final stats and the wall time for each target; logs go to
+# fuzz/logs/<target>.log.
+set -euo pipefail
+cd "$(dirname "$0")/../fuzz"
+export RUSTC_BOOTSTRAP=1
+runs=${RUNS:-10000000}
+cap=${MAX_SECONDS:-0}
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(cargo fuzz list)
+mkdir -p logs
+for target in "${targets[@]}"; do
+  mkdir -p "corpus/$target"
+  start=$(date +%s)
+  status=0
+  nice -n 10 cargo fuzz run "$target" "corpus/$target" -- -runs="$runs" -max_total_time="$cap" \
+    $(grep -v "^#" "flags/$target" 2>/dev/null) -print_final_stats=1 > "logs/$target.log" 2>&1 || status=$?
+  secs=$(( $(date +%s) - start ))
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "logs/$target.log" | tail -n 1)
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "logs/$target.log" | tail -n 1)
+  echo "$target: exit $status, ${execs:-?} executions, ${rate:-?} exec/s, ${secs}s wall, $(date -u +%H:%M:%S) UTC"
+done
