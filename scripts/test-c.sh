@@ -81,6 +81,10 @@ make -s -C examples/c -B LINK=shared
 make -s -C examples/c clean
 make -s -C examples/cpp clean
 
+step "64 threads x 1000 sends on one shared client (natively: valgrind serializes threads)"
+make -s -C tests/c -B stress_threads
+./tests/c/stress_threads 64 1000
+
 step "the C test suite under valgrind"
 make -s -C tests/c -B
 LOG="$WORK/suite.log"
