@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Opens a TCP connection to 127.0.0.1:port; -1 on failure. */
@@ -166,7 +167,10 @@ static int full_backlog(uint16_t *port, int *held, int max_held, int *n_held) {
         (void)connect(c, (struct sockaddr *)&addr, sizeof addr);
         held[(*n_held)++] = c;
     }
-    usleep(100 * 1000);
+    {
+        struct timespec pause = {0, 100 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
     return fd;
 }
 
