@@ -1,12 +1,7 @@
 //! Any push body: a receipt with a non-empty id, or an error; never a panic.
 #![no_main]
 
-use ihuyi::parse_receipt;
-use libfuzzer_sys::fuzz_target;
+#[path = "../checks.rs"]
+mod checks;
 
-fuzz_target!(|body: &[u8]| {
-    if let Ok(receipt) = parse_receipt(body) {
-        assert!(!receipt.id.is_empty());
-        assert_eq!(receipt.delivered(), receipt.code == Some(2));
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::parse_receipt(data));
