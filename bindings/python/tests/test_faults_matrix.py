@@ -20,7 +20,7 @@ TIMEOUT = 0.4
 GOOD = "13800000300"
 
 # (mobile, fault, reason the error carries)
-FAULTS = [
+FAULTS: list[tuple[str, dict[str, object], str]] = [
     ("13800000301", {"action": "delay", "ms": 1500}, "timeout"),
     ("13800000302", {"action": "close"}, "connection_lost"),
     ("13800000303", {"action": "accept_then_drop"}, "connection_lost"),
