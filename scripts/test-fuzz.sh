@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A smoke run of every cargo-fuzz target (tens of seconds each) plus the saved reproducers.
-# Long runs (>= 10 million executions each) are recorded in FUZZING.md: bench/fuzz-long.
+# Long runs (>= 10 million executions each) are recorded in FUZZING.md: scripts/fuzz-long.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CARGO_FUZZ_VERSION=0.13.1

@@ -32,7 +32,10 @@ fn every_saved_reproducer_passes_its_targets_checks() {
             .unwrap_or_else(|| panic!("fuzz/regressions/{name}: no such fuzz target"));
         for file in std::fs::read_dir(&dir).unwrap() {
             let path = file.unwrap().path();
-            if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+            if path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            {
                 continue;
             }
             let input = std::fs::read(&path).unwrap();

@@ -151,8 +151,7 @@ fn the_key_appears_nowhere() {
         }
         // 3. Panic messages: users unwrap.
         for e in errors {
-            let result: Result<(), ihuyi::Error> = Err(e);
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| result.unwrap()));
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unwrap(Err(e))));
         }
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             builder(sandbox.base_url(), &format!("{KEY}\0"), mode)
@@ -238,6 +237,11 @@ fn the_key_appears_nowhere() {
         );
     }
     assert!(everything.len() > 100, "{}", everything.len());
+}
+
+/// What a user's `.unwrap()` on a failed send does: panic with the error's Debug output.
+fn unwrap(result: Result<(), ihuyi::Error>) {
+    result.unwrap();
 }
 
 /// `Command` has no clone: rebuild one with the same program, arguments and environment.
