@@ -26,7 +26,8 @@ static RECEIPTS: Registry<Receipt> = Registry::new("ihuyi_receipt");
 /// On `IHUYI_OK`, `*out_receipt` receives a handle owned by the caller (release it with
 /// `ihuyi_receipt_free()`); on error it is not written. `IHUYI_ERR_VALIDATION` when the body is
 /// not a receipt (empty, no id, over 64 KiB); `IHUYI_ERR_INVALID_ARGUMENT` when a field holds a NUL
-/// byte (`%00`), which C strings cannot carry. Pure and thread-safe.
+/// byte (`%00`), which C strings cannot carry; `IHUYI_ERR_NULL_ARGUMENT` when `out_receipt` is
+/// NULL, or `body` is NULL with a length. Pure and thread-safe.
 ///
 /// # Safety
 /// `body` valid for `body_len` bytes; `out_receipt` valid for writing.
@@ -70,7 +71,9 @@ fn give_text(
 }
 
 /// The message id the receipt is about. On `IHUYI_OK`, `*out_value` receives a string owned by
-/// the caller (release with `ihuyi_string_free()`); on error it is not written. Thread-safe.
+/// the caller (release with `ihuyi_string_free()`); on error it is not written. `receipt` or
+/// `out_value` NULL gives `IHUYI_ERR_NULL_ARGUMENT`, a freed receipt `IHUYI_ERR_INVALID_HANDLE`.
+/// Thread-safe.
 ///
 /// # Safety
 /// `out_value` must be valid for writing.
@@ -164,7 +167,8 @@ pub unsafe extern "C" fn ihuyi_receipt_field(
 
 /// The delivery code (2 is delivered). On `IHUYI_OK` `*out_code` receives it;
 /// `IHUYI_ERR_NOT_FOUND` when the push has no numeric code (e.g. `code=UNDELIV`), and
-/// `*out_code` is then not written. Thread-safe.
+/// `*out_code` is then not written. NULL pointers give `IHUYI_ERR_NULL_ARGUMENT`, a freed receipt
+/// `IHUYI_ERR_INVALID_HANDLE`. Thread-safe.
 ///
 /// # Safety
 /// `out_code` must be valid for writing.
@@ -189,7 +193,8 @@ pub unsafe extern "C" fn ihuyi_receipt_code(
 }
 
 /// Whether the platform reports the message delivered (code 2). On `IHUYI_OK` `*out_delivered`
-/// receives it; on error it is not written. Thread-safe.
+/// receives it; on error it is not written. NULL pointers give `IHUYI_ERR_NULL_ARGUMENT`, a freed
+/// receipt `IHUYI_ERR_INVALID_HANDLE`. Thread-safe.
 ///
 /// # Safety
 /// `out_delivered` must be valid for writing.
@@ -208,7 +213,7 @@ pub unsafe extern "C" fn ihuyi_receipt_delivered(
 }
 
 /// Releases a receipt. NULL is a no-op; a receipt already freed is detected and ignored. Does not
-/// change the last error.
+/// change the last error. Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn ihuyi_receipt_free(receipt: *mut IhuyiReceipt) {
     guard_value((), || drop(RECEIPTS.remove(receipt)))
