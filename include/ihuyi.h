@@ -102,6 +102,13 @@ typedef struct ihuyi_client_builder ihuyi_client_builder;
 typedef struct ihuyi_receipt ihuyi_receipt;
 
 /**
+ * Tells a first-seen receipt from a repeat (the platform pushes a receipt up to 3 times until
+ * it is answered `success`), by product and id. Shareable between threads. Released with
+ * `ihuyi_receipt_deduper_free()`.
+ */
+typedef struct ihuyi_receipt_deduper ihuyi_receipt_deduper;
+
+/**
  * A running local ihuyi server (the sandbox): the three products on one loopback port, the
  * default accounts (sms `C80000001`, voice `V80000001`, isms `I80000001`), signatures checked.
  * Shareable between threads. Start it with `ihuyi_sandbox_start()`, stop and release it with
@@ -596,6 +603,36 @@ enum ihuyi_status ihuyi_receipt_delivered(const struct ihuyi_receipt *receipt, b
  * change the last error. Thread-safe.
  */
 void ihuyi_receipt_free(struct ihuyi_receipt *receipt);
+
+/**
+ * Creates an empty de-duplicator. On `IHUYI_OK`, `*out_deduper` receives a handle owned by the
+ * caller (release it with `ihuyi_receipt_deduper_free()`); on error it is not written.
+ * `out_deduper` NULL gives `IHUYI_ERR_NULL_ARGUMENT`. Thread-safe.
+ *
+ * # Safety
+ * `out_deduper` must be valid for writing.
+ */
+enum ihuyi_status ihuyi_receipt_deduper_new(struct ihuyi_receipt_deduper **out_deduper);
+
+/**
+ * Records `receipt` and tells whether it is the first with its product and id. On `IHUYI_OK`
+ * `*out_first_seen` receives true the first time and false for every repeat; on error it is not
+ * written (and nothing is recorded). NULL pointers give `IHUYI_ERR_NULL_ARGUMENT`, a freed handle
+ * `IHUYI_ERR_INVALID_HANDLE`. Thread-safe: concurrent calls with the same receipt see exactly one
+ * true.
+ *
+ * # Safety
+ * `out_first_seen` must be valid for writing.
+ */
+enum ihuyi_status ihuyi_receipt_deduper_first_seen(const struct ihuyi_receipt_deduper *deduper,
+                                                   const struct ihuyi_receipt *receipt,
+                                                   bool *out_first_seen);
+
+/**
+ * Releases a de-duplicator. NULL, and one already freed, are ignored. Does not change the last
+ * error. Thread-safe.
+ */
+void ihuyi_receipt_deduper_free(struct ihuyi_receipt_deduper *deduper);
 
 /**
  * Starts a sandbox on `127.0.0.1:port` (0: a free port, the usual choice) and returns once it

@@ -135,6 +135,7 @@ int main(int argc, char **argv) {
     test_network();
     test_handles();
     test_threads();
+    test_more();
 
     for (i = 0; i < 3; i++) {
         ihuyi_string_free(ctx.account[i]);

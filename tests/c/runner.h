@@ -59,5 +59,6 @@ void test_sandbox(void);
 void test_network(void);
 void test_handles(void);
 void test_threads(void);
+void test_more(void);
 
 #endif
