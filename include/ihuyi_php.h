@@ -95,6 +95,13 @@ typedef struct ihuyi_client_builder ihuyi_client_builder;
 typedef struct ihuyi_receipt ihuyi_receipt;
 
 /**
+ * Tells a first-seen receipt from a repeat (the platform pushes a receipt up to 3 times until
+ * it is answered `success`), by product and id. Shareable between threads. Released with
+ * `ihuyi_receipt_deduper_free()`.
+ */
+typedef struct ihuyi_receipt_deduper ihuyi_receipt_deduper;
+
+/**
  * A running local ihuyi server (the sandbox): the three products on one loopback port, the
  * default accounts (sms `C80000001`, voice `V80000001`, isms `I80000001`), signatures checked.
  * Shareable between threads. Start it with `ihuyi_sandbox_start()`, stop and release it with
@@ -140,7 +147,12 @@ enum ihuyi_status ihuyi_client_builder_new(const char *product,
 /**
  * Points the client at another origin, `scheme://host[:port]` (each product's own path is
  * kept): how tests reach the sandbox. The URL is checked by `ihuyi_client_builder_build()`
- * (`IHUYI_ERR_VALIDATION`); it must carry no credentials. NULL restores the vendor's host.
+ * (`IHUYI_ERR_VALIDATION`); it must carry no credentials. `base_url` NULL restores the
+ * vendor's host; the string is copied.
+ *
+ * `builder` NULL gives `IHUYI_ERR_NULL_ARGUMENT`, a freed builder `IHUYI_ERR_INVALID_HANDLE`.
+ * No out-parameters; on error the builder is unchanged. Safe from any thread (setters on one
+ * builder are serialized).
  *
  * # Safety
  * `base_url` must be NULL or NUL-terminated.
@@ -149,8 +161,12 @@ enum ihuyi_status ihuyi_client_builder_set_base_url(struct ihuyi_client_builder 
                                                     const char *base_url);
 
 /**
- * Chooses the answer format asked of the server: `"xml"` (the default) or `"json"`. Anything
- * else gives `IHUYI_ERR_INVALID_ARGUMENT`.
+ * Chooses the answer format asked of the server: `"xml"` (the default) or `"json"`, any case.
+ * Anything else gives `IHUYI_ERR_INVALID_ARGUMENT`; `format` NULL `IHUYI_ERR_NULL_ARGUMENT`.
+ *
+ * `builder` NULL gives `IHUYI_ERR_NULL_ARGUMENT`, a freed builder `IHUYI_ERR_INVALID_HANDLE`.
+ * No out-parameters; on error the builder is unchanged. Safe from any thread (setters on one
+ * builder are serialized).
  *
  * # Safety
  * `format` must be NUL-terminated.
@@ -161,7 +177,12 @@ enum ihuyi_status ihuyi_client_builder_set_format(struct ihuyi_client_builder *b
 /**
  * Chooses how the API key is presented: `"dynamic"` (the default: an MD5 over the fields and
  * the time, the key never travels) or `"plain"` (the key itself in the form body, never in the
- * URL). Anything else gives `IHUYI_ERR_INVALID_ARGUMENT`.
+ * URL), any case. Anything else gives `IHUYI_ERR_INVALID_ARGUMENT`; `mode` NULL
+ * `IHUYI_ERR_NULL_ARGUMENT`.
+ *
+ * `builder` NULL gives `IHUYI_ERR_NULL_ARGUMENT`, a freed builder `IHUYI_ERR_INVALID_HANDLE`.
+ * No out-parameters; on error the builder is unchanged. Safe from any thread (setters on one
+ * builder are serialized).
  *
  * # Safety
  * `mode` must be NUL-terminated.
@@ -174,6 +195,10 @@ enum ihuyi_status ihuyi_client_builder_set_password_mode(struct ihuyi_client_bui
  * `IHUYI_ERR_UNREACHABLE`), sending the request, and waiting for the answer (failures there are
  * `IHUYI_ERR_OUTCOME_UNKNOWN`). Each must be greater than 0: a zero is refused by
  * `ihuyi_client_builder_build()` with `IHUYI_ERR_VALIDATION`.
+ *
+ * `builder` NULL gives `IHUYI_ERR_NULL_ARGUMENT`, a freed builder `IHUYI_ERR_INVALID_HANDLE`.
+ * No out-parameters; on error the builder is unchanged. Safe from any thread (setters on one
+ * builder are serialized).
  */
 enum ihuyi_status ihuyi_client_builder_set_timeouts_ms(struct ihuyi_client_builder *builder,
                                                        uint32_t connect_ms,
@@ -183,6 +208,10 @@ enum ihuyi_status ihuyi_client_builder_set_timeouts_ms(struct ihuyi_client_build
 /**
  * Sets how many idle keep-alive connections the client keeps (default 64): at least the number
  * of threads that share it. 0 gives `IHUYI_ERR_INVALID_ARGUMENT`.
+ *
+ * `builder` NULL gives `IHUYI_ERR_NULL_ARGUMENT`, a freed builder `IHUYI_ERR_INVALID_HANDLE`.
+ * No out-parameters; on error the builder is unchanged. Safe from any thread (setters on one
+ * builder are serialized).
  */
 enum ihuyi_status ihuyi_client_builder_set_max_idle_connections(struct ihuyi_client_builder *builder,
                                                                 uint32_t max_idle_connections);
@@ -193,7 +222,9 @@ enum ihuyi_status ihuyi_client_builder_set_max_idle_connections(struct ihuyi_cli
  *
  * On `IHUYI_OK`, `*out_client` receives a new client owned by the caller (release it with
  * `ihuyi_client_free()`). Errors: `IHUYI_ERR_VALIDATION` for an empty account or key, a bad
- * base URL or a zero timeout; `*out_client` is then not written.
+ * base URL or a zero timeout; `*out_client` is then not written. `builder` or `out_client`
+ * NULL gives `IHUYI_ERR_NULL_ARGUMENT`, a freed builder `IHUYI_ERR_INVALID_HANDLE`.
+ * Thread-safe.
  *
  * # Safety
  * `out_client` must be valid for writing.
@@ -202,8 +233,8 @@ enum ihuyi_status ihuyi_client_builder_build(const struct ihuyi_client_builder *
                                              struct ihuyi_client **out_client);
 
 /**
- * Releases a builder. NULL, and a builder already freed, are ignored. Does not change the last
- * error.
+ * Releases a builder (clients built from it live on). NULL, and a builder already freed, are
+ * ignored. Does not change the last error. Thread-safe.
  */
 void ihuyi_client_builder_free(struct ihuyi_client_builder *builder);
 
@@ -212,7 +243,10 @@ void ihuyi_client_builder_free(struct ihuyi_client_builder *builder);
  * required, `base_url` optional (NULL: the vendor's host), every other setting at its default.
  *
  * On `IHUYI_OK`, `*out_client` receives a new client owned by the caller (release it with
- * `ihuyi_client_free()`); on error it is not written. Thread-safe.
+ * `ihuyi_client_free()`); on error it is not written. `product`, `account`, `apikey` or
+ * `out_client` NULL gives `IHUYI_ERR_NULL_ARGUMENT`; an unknown product
+ * `IHUYI_ERR_INVALID_ARGUMENT`; an empty account or key, or a bad base URL,
+ * `IHUYI_ERR_VALIDATION`. The strings are copied. Thread-safe.
  *
  * # Safety
  * Strings must be NUL-terminated (`base_url` may be NULL); `out_client` valid for writing.
@@ -235,7 +269,8 @@ enum ihuyi_status ihuyi_client_new(const char *product,
  * is not written. Errors: `IHUYI_ERR_VALIDATION` (nothing was sent), `IHUYI_ERR_API` (see
  * `ihuyi_last_result_code()`), `IHUYI_ERR_UNREACHABLE` (nothing was sent),
  * `IHUYI_ERR_OUTCOME_UNKNOWN` (it may have been sent: do not resend blindly),
- * `IHUYI_ERR_INVALID_HANDLE` for a freed client. All pointers are required.
+ * `IHUYI_ERR_INVALID_HANDLE` for a freed client. All pointers are required (NULL gives
+ * `IHUYI_ERR_NULL_ARGUMENT`, and nothing is sent).
  *
  * Thread-safe: any number of threads may send on one client at once (they share its connection
  * pool).
@@ -252,7 +287,8 @@ enum ihuyi_status ihuyi_client_send(const struct ihuyi_client *client,
  * Asks for the remaining balance (剩余条数) of the client's account.
  *
  * On `IHUYI_OK`, `*out_num` receives it; on error it is not written. Errors as for
- * `ihuyi_client_send()` (except validation: there is nothing to validate). Thread-safe.
+ * `ihuyi_client_send()` (except validation: there is nothing to validate); `client` or
+ * `out_num` NULL gives `IHUYI_ERR_NULL_ARGUMENT`. Thread-safe.
  *
  * # Safety
  * `out_num` must be valid for writing.
@@ -281,7 +317,8 @@ void ihuyi_client_free(struct ihuyi_client *client);
  * - `out_id` (required): on `IHUYI_OK` only, the message id (up to 20 digits), owned by the
  *   caller, released with `ihuyi_string_free()`.
  *
- * Errors as for `ihuyi_client_send()`. Thread-safe.
+ * Errors as for `ihuyi_client_new()` and `ihuyi_client_send()`: any other NULL pointer gives
+ * `IHUYI_ERR_NULL_ARGUMENT` and nothing is sent. Thread-safe.
  *
  * # Safety
  * Strings must be NUL-terminated; out-parameters NULL (`out_code` only) or valid for writing.
@@ -421,7 +458,9 @@ enum ihuyi_status ihuyi_get_num_password(const char *account,
  * - `IHUYI_ERR_OUTCOME_UNKNOWN`: not an API answer (HTTP status other than 200, empty or
  *   unparseable body).
  *
- * Out-parameters are written on `IHUYI_OK` only. Pure (no I/O) and thread-safe.
+ * Out-parameters are written on `IHUYI_OK` only. `product` or `out_id` NULL, or `body` NULL with
+ * a length, gives `IHUYI_ERR_NULL_ARGUMENT`; an unknown product `IHUYI_ERR_INVALID_ARGUMENT`.
+ * Pure (no I/O) and thread-safe.
  *
  * # Safety
  * `product` NUL-terminated; `body` valid for `body_len` bytes; out-parameters valid for writing.
@@ -437,7 +476,8 @@ enum ihuyi_status ihuyi_submit_outcome(const char *product,
  * What a GetNum answer means, exactly as `ihuyi_client_balance()` would decide it. On
  * `IHUYI_OK` `*out_num` receives the balance and, when `out_msg` is not NULL, `*out_msg` the
  * server's message (owned by the caller, released with `ihuyi_string_free()`). Other statuses
- * as for `ihuyi_submit_outcome()`. Pure and thread-safe.
+ * and NULL handling as for `ihuyi_submit_outcome()` (`out_num` is required). Pure and
+ * thread-safe.
  *
  * # Safety
  * `product` NUL-terminated; `body` valid for `body_len` bytes; out-parameters valid for writing.
@@ -458,7 +498,8 @@ enum ihuyi_status ihuyi_get_num_outcome(const char *product,
  * On `IHUYI_OK`, `*out_receipt` receives a handle owned by the caller (release it with
  * `ihuyi_receipt_free()`); on error it is not written. `IHUYI_ERR_VALIDATION` when the body is
  * not a receipt (empty, no id, over 64 KiB); `IHUYI_ERR_INVALID_ARGUMENT` when a field holds a NUL
- * byte (`%00`), which C strings cannot carry. Pure and thread-safe.
+ * byte (`%00`), which C strings cannot carry; `IHUYI_ERR_NULL_ARGUMENT` when `out_receipt` is
+ * NULL, or `body` is NULL with a length. Pure and thread-safe.
  *
  * # Safety
  * `body` valid for `body_len` bytes; `out_receipt` valid for writing.
@@ -469,7 +510,9 @@ enum ihuyi_status ihuyi_receipt_parse(const uint8_t *body,
 
 /**
  * The message id the receipt is about. On `IHUYI_OK`, `*out_value` receives a string owned by
- * the caller (release with `ihuyi_string_free()`); on error it is not written. Thread-safe.
+ * the caller (release with `ihuyi_string_free()`); on error it is not written. `receipt` or
+ * `out_value` NULL gives `IHUYI_ERR_NULL_ARGUMENT`, a freed receipt `IHUYI_ERR_INVALID_HANDLE`.
+ * Thread-safe.
  *
  * # Safety
  * `out_value` must be valid for writing.
@@ -526,7 +569,8 @@ enum ihuyi_status ihuyi_receipt_field(const struct ihuyi_receipt *receipt,
 /**
  * The delivery code (2 is delivered). On `IHUYI_OK` `*out_code` receives it;
  * `IHUYI_ERR_NOT_FOUND` when the push has no numeric code (e.g. `code=UNDELIV`), and
- * `*out_code` is then not written. Thread-safe.
+ * `*out_code` is then not written. NULL pointers give `IHUYI_ERR_NULL_ARGUMENT`, a freed receipt
+ * `IHUYI_ERR_INVALID_HANDLE`. Thread-safe.
  *
  * # Safety
  * `out_code` must be valid for writing.
@@ -535,7 +579,8 @@ enum ihuyi_status ihuyi_receipt_code(const struct ihuyi_receipt *receipt, int64_
 
 /**
  * Whether the platform reports the message delivered (code 2). On `IHUYI_OK` `*out_delivered`
- * receives it; on error it is not written. Thread-safe.
+ * receives it; on error it is not written. NULL pointers give `IHUYI_ERR_NULL_ARGUMENT`, a freed
+ * receipt `IHUYI_ERR_INVALID_HANDLE`. Thread-safe.
  *
  * # Safety
  * `out_delivered` must be valid for writing.
@@ -544,9 +589,39 @@ enum ihuyi_status ihuyi_receipt_delivered(const struct ihuyi_receipt *receipt, b
 
 /**
  * Releases a receipt. NULL is a no-op; a receipt already freed is detected and ignored. Does not
- * change the last error.
+ * change the last error. Thread-safe.
  */
 void ihuyi_receipt_free(struct ihuyi_receipt *receipt);
+
+/**
+ * Creates an empty de-duplicator. On `IHUYI_OK`, `*out_deduper` receives a handle owned by the
+ * caller (release it with `ihuyi_receipt_deduper_free()`); on error it is not written.
+ * `out_deduper` NULL gives `IHUYI_ERR_NULL_ARGUMENT`. Thread-safe.
+ *
+ * # Safety
+ * `out_deduper` must be valid for writing.
+ */
+enum ihuyi_status ihuyi_receipt_deduper_new(struct ihuyi_receipt_deduper **out_deduper);
+
+/**
+ * Records `receipt` and tells whether it is the first with its product and id. On `IHUYI_OK`
+ * `*out_first_seen` receives true the first time and false for every repeat; on error it is not
+ * written (and nothing is recorded). NULL pointers give `IHUYI_ERR_NULL_ARGUMENT`, a freed handle
+ * `IHUYI_ERR_INVALID_HANDLE`. Thread-safe: concurrent calls with the same receipt see exactly one
+ * true.
+ *
+ * # Safety
+ * `out_first_seen` must be valid for writing.
+ */
+enum ihuyi_status ihuyi_receipt_deduper_first_seen(const struct ihuyi_receipt_deduper *deduper,
+                                                   const struct ihuyi_receipt *receipt,
+                                                   bool *out_first_seen);
+
+/**
+ * Releases a de-duplicator. NULL, and one already freed, are ignored. Does not change the last
+ * error. Thread-safe.
+ */
+void ihuyi_receipt_deduper_free(struct ihuyi_receipt_deduper *deduper);
 
 /**
  * Starts a sandbox on `127.0.0.1:port` (0: a free port, the usual choice) and returns once it
@@ -554,7 +629,7 @@ void ihuyi_receipt_free(struct ihuyi_receipt *receipt);
  *
  * On `IHUYI_OK`, `*out_sandbox` receives a handle owned by the caller: stop and release it with
  * `ihuyi_sandbox_stop()`. `IHUYI_ERR_IO` when the port cannot be bound; `*out_sandbox` is then
- * not written. Thread-safe.
+ * not written; `out_sandbox` NULL gives `IHUYI_ERR_NULL_ARGUMENT`. Thread-safe.
  *
  * # Safety
  * `out_sandbox` must be valid for writing.
@@ -566,7 +641,8 @@ enum ihuyi_status ihuyi_sandbox_start(uint16_t port, struct ihuyi_sandbox **out_
  * `ihuyi_client_builder_set_base_url()` (or the `IHUYI_BASE_URL` environment variable).
  *
  * On `IHUYI_OK`, `*out_url` receives a string owned by the caller, released with
- * `ihuyi_string_free()`; on error it is not written. Thread-safe.
+ * `ihuyi_string_free()`; on error it is not written. `sandbox` or `out_url` NULL gives
+ * `IHUYI_ERR_NULL_ARGUMENT`, a stopped sandbox `IHUYI_ERR_INVALID_HANDLE`. Thread-safe.
  *
  * # Safety
  * `out_url` must be valid for writing.
@@ -575,7 +651,8 @@ enum ihuyi_status ihuyi_sandbox_base_url(const struct ihuyi_sandbox *sandbox, ch
 
 /**
  * The port the sandbox listens on. On `IHUYI_OK` `*out_port` receives it; on error it is not
- * written. Thread-safe.
+ * written. NULL pointers give `IHUYI_ERR_NULL_ARGUMENT`, a stopped sandbox
+ * `IHUYI_ERR_INVALID_HANDLE`. Thread-safe.
  *
  * # Safety
  * `out_port` must be valid for writing.
@@ -588,7 +665,8 @@ enum ihuyi_status ihuyi_sandbox_port(const struct ihuyi_sandbox *sandbox, uint16
  *
  * On `IHUYI_OK`, `*out_account` and `*out_apikey` each receive a string owned by the caller,
  * released with `ihuyi_string_free()`; on error neither is written. `IHUYI_ERR_NOT_FOUND` when
- * the sandbox has no account for the product. Thread-safe.
+ * the sandbox has no account for the product, `IHUYI_ERR_INVALID_ARGUMENT` for an unknown
+ * product, `IHUYI_ERR_NULL_ARGUMENT` for any NULL pointer. Thread-safe.
  *
  * # Safety
  * `product` NUL-terminated; the out-parameters valid for writing.
@@ -601,7 +679,8 @@ enum ihuyi_status ihuyi_sandbox_account(const struct ihuyi_sandbox *sandbox,
 /**
  * How many requests the sandbox has received since it started (or since
  * `ihuyi_sandbox_reset()`), every product and outcome included. On `IHUYI_OK` `*out_count`
- * receives it; on error it is not written. Thread-safe.
+ * receives it; on error it is not written. NULL pointers give `IHUYI_ERR_NULL_ARGUMENT`, a
+ * stopped sandbox `IHUYI_ERR_INVALID_HANDLE`. Thread-safe.
  *
  * # Safety
  * `out_count` must be valid for writing.
@@ -610,13 +689,15 @@ enum ihuyi_status ihuyi_sandbox_request_count(const struct ihuyi_sandbox *sandbo
                                               uint64_t *out_count);
 
 /**
- * Forgets the request log and restores the accounts' balances. Thread-safe.
+ * Forgets the request log and restores the accounts' balances. `sandbox` NULL gives
+ * `IHUYI_ERR_NULL_ARGUMENT`, a stopped one `IHUYI_ERR_INVALID_HANDLE`. Thread-safe.
  */
 enum ihuyi_status ihuyi_sandbox_reset(const struct ihuyi_sandbox *sandbox);
 
 /**
  * Stops the sandbox (waiting for its threads) and releases the handle. NULL is a no-op; a handle
- * already stopped is detected and ignored. Does not change the last error.
+ * already stopped is detected and ignored. Does not change the last error. Thread-safe: calls
+ * running on other threads finish first.
  */
 void ihuyi_sandbox_stop(struct ihuyi_sandbox *sandbox);
 

@@ -6,6 +6,9 @@
 use std::io;
 use std::time::Duration;
 
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{ConnectionDetails, Connector, DefaultConnector, NextTimeout};
+
 use crate::error::UnknownReason;
 
 /// The largest answer body read; the API's answers are a few hundred bytes.
@@ -82,7 +85,11 @@ impl Transport {
             .max_idle_connections_per_host(max_idle_per_host.max(1))
             .build();
         Transport {
-            agent: config.into(),
+            agent: ureq::Agent::with_parts(
+                config,
+                TaggingConnector::default(),
+                TaggingResolver::default(),
+            ),
         }
     }
 
@@ -111,10 +118,72 @@ impl Transport {
     }
 }
 
+/// Marks an error raised while resolving or connecting, before any request byte was written.
+/// ureq writes the request only after its connector chain returns, so every such error means
+/// the server cannot have received anything.
+#[derive(Debug)]
+struct BeforeRequest(String);
+
+impl std::fmt::Display for BeforeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BeforeRequest {}
+
+fn tag_before_request(error: ureq::Error) -> ureq::Error {
+    match error {
+        // Already unambiguous.
+        ureq::Error::Timeout(_) | ureq::Error::HostNotFound => error,
+        other => ureq::Error::Io(io::Error::other(BeforeRequest(other.to_string()))),
+    }
+}
+
+/// The default resolver, with its errors tagged as happening before the request.
+#[derive(Debug, Default)]
+struct TaggingResolver(DefaultResolver);
+
+impl Resolver for TaggingResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        self.0.resolve(uri, config, timeout).map_err(|e| match e {
+            ureq::Error::Io(io) => ureq::Error::Io(io::Error::other(BeforeRequest(format!(
+                "the host name did not resolve: {io}"
+            )))),
+            other => tag_before_request(other),
+        })
+    }
+}
+
+/// The default connector chain (TCP, TLS), with its errors tagged as happening before the
+/// request. Pooled connections do not pass through it.
+#[derive(Debug, Default)]
+struct TaggingConnector(DefaultConnector);
+
+impl Connector<()> for TaggingConnector {
+    type Out = <DefaultConnector as Connector<()>>::Out;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<()>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        self.0.connect(details, chained).map_err(tag_before_request)
+    }
+}
+
 /// Sorts a ureq error into "nothing was received" and "the request may have been processed".
 fn classify(error: ureq::Error) -> TransportFailure {
     use TransportFailure::{OutcomeUnknown, Unreachable};
     match error {
+        ureq::Error::Io(e) if before_request(&e).is_some() => {
+            Unreachable(before_request(&e).unwrap_or_default())
+        }
         ureq::Error::HostNotFound => Unreachable("the host name did not resolve".into()),
         ureq::Error::ConnectionFailed => Unreachable("the connection could not be made".into()),
         ureq::Error::Timeout(ureq::Timeout::Resolve) => {
@@ -125,11 +194,6 @@ fn classify(error: ureq::Error) -> TransportFailure {
             UnknownReason::Timeout,
             format!("timed out ({phase:?}) after the connection was made"),
         ),
-        ureq::Error::Tls(why) => Unreachable(format!("TLS failed: {why}")),
-        ureq::Error::Rustls(e) => Unreachable(format!("TLS handshake failed: {e}")),
-        ureq::Error::Io(e) if is_connect_failure(&e) => {
-            Unreachable(format!("the connection failed: {e}"))
-        }
         ureq::Error::Io(e)
             if e.kind() == io::ErrorKind::TimedOut || e.kind() == io::ErrorKind::WouldBlock =>
         {
@@ -143,13 +207,8 @@ fn classify(error: ureq::Error) -> TransportFailure {
     }
 }
 
-fn is_connect_failure(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::ConnectionRefused
-            | io::ErrorKind::AddrNotAvailable
-            | io::ErrorKind::NetworkUnreachable
-            | io::ErrorKind::HostUnreachable
-            | io::ErrorKind::NetworkDown
-    )
+fn before_request(e: &io::Error) -> Option<String> {
+    e.get_ref()
+        .and_then(|inner| inner.downcast_ref::<BeforeRequest>())
+        .map(|b| b.0.clone())
 }

@@ -107,25 +107,27 @@ pub fn content(product: Product, content: &str) -> Result<(), Error> {
             Ok(())
         }
         ContentRule::Text { max_chars } => {
-            if content.trim().is_empty() {
+            // One pass that stops one character past the limit, so a huge string costs little.
+            let mut chars = 0;
+            let mut blank = true;
+            for c in content.chars() {
+                chars += 1;
+                if chars > max_chars {
+                    return Err(Error::validation(
+                        "content",
+                        format!("is longer than {max_chars} characters"),
+                    ));
+                }
+                if c.is_control() && c != '\n' && c != '\r' {
+                    return Err(Error::validation(
+                        "content",
+                        format!("contains the control character U+{:04X}", c as u32),
+                    ));
+                }
+                blank &= c.is_whitespace();
+            }
+            if blank {
                 return Err(Error::validation("content", "is empty"));
-            }
-            // Count at most one past the limit: a huge string is refused without a full walk.
-            let chars = content.chars().take(max_chars + 1).count();
-            if chars > max_chars {
-                return Err(Error::validation(
-                    "content",
-                    format!("is longer than {max_chars} characters"),
-                ));
-            }
-            if let Some(c) = content
-                .chars()
-                .find(|&c| c.is_control() && c != '\n' && c != '\r')
-            {
-                return Err(Error::validation(
-                    "content",
-                    format!("contains the control character U+{:04X}", c as u32),
-                ));
             }
             Ok(())
         }

@@ -1,5 +1,6 @@
 //! Parsing an answer (HTTP status + body bytes, XML or JSON) into a typed reply.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use super::{json, xml};
@@ -89,11 +90,8 @@ pub fn parse_submit(
     let code = parse_code(status, body, code)?;
     Ok(SubmitReply {
         code,
-        msg: msg.unwrap_or_else(|| default_msg(product, code)),
-        id: id
-            .or(smsid)
-            .map(|s| s.trim().to_owned())
-            .unwrap_or_default(),
+        msg: msg.map_or_else(|| default_msg(product, code), Cow::into_owned),
+        id: id.or(smsid).map(trimmed).unwrap_or_default(),
     })
 }
 
@@ -123,7 +121,7 @@ pub fn parse_get_num(
     };
     Ok(GetNumReply {
         code,
-        msg: msg.unwrap_or_else(|| default_msg(product, code)),
+        msg: msg.map_or_else(|| default_msg(product, code), Cow::into_owned),
         num,
     })
 }
@@ -132,7 +130,17 @@ fn default_msg(product: Product, code: i64) -> String {
     product.message_of(code).unwrap_or_default().to_owned()
 }
 
-fn parse_code(status: u16, body: &[u8], code: Option<String>) -> Result<i64, ProtocolError> {
+/// The value without surrounding whitespace, copied only when something must be cut.
+fn trimmed(value: Cow<'_, str>) -> String {
+    let cut = value.trim();
+    if cut.len() == value.len() {
+        value.into_owned()
+    } else {
+        cut.to_owned()
+    }
+}
+
+fn parse_code(status: u16, body: &[u8], code: Option<Cow<'_, str>>) -> Result<i64, ProtocolError> {
     let code = code.ok_or_else(|| error(status, body, "the answer has no code"))?;
     parse_integer(&code).ok_or_else(|| error(status, body, "the code is not an integer"))
 }
@@ -152,23 +160,42 @@ fn error(status: u16, body: &[u8], problem: &str) -> ProtocolError {
 
 /// Checks the status and dispatches on the body's form (not on the format asked for: a server
 /// may ignore `format`).
-fn read_fields(
+fn read_fields<'b>(
     status: u16,
-    body: &[u8],
-    mut field: impl FnMut(&str, String),
+    body: &'b [u8],
+    mut field: impl FnMut(&str, Cow<'b, str>),
 ) -> Result<(), ProtocolError> {
     if status != 200 {
         return Err(error(status, body, "the status is not 200"));
     }
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    let text = String::from_utf8_lossy(body);
+    // Valid UTF-8 is read in place; anything else is decoded lossily into a copy first.
+    let owned;
+    let text: &'b str = match std::str::from_utf8(body) {
+        Ok(text) => text,
+        Err(_) => {
+            owned = String::from_utf8_lossy(body).into_owned();
+            return read_text(status, body, &owned, |name, value| {
+                field(name, Cow::Owned(value.into_owned()))
+            });
+        }
+    };
+    read_text(status, body, text, field)
+}
+
+fn read_text<'t>(
+    status: u16,
+    body: &[u8],
+    text: &'t str,
+    mut field: impl FnMut(&str, Cow<'t, str>),
+) -> Result<(), ProtocolError> {
     let trimmed = text.trim_start();
     match trimmed.as_bytes().first() {
         None => Err(error(status, body, "the body is empty")),
-        Some(b'<') => xml::read_flat(trimmed, |name, value| field(name, value.into_owned()))
+        Some(b'<') => xml::read_flat(trimmed, &mut field)
             .map(|_root| ())
             .map_err(|why| error(status, body, &format!("the XML is malformed: {why}"))),
-        Some(b'{') => json::read_object(trimmed, field)
+        Some(b'{') => json::read_object(trimmed, |name, value| field(name, Cow::Owned(value)))
             .map_err(|why| error(status, body, &format!("the JSON is malformed: {why}"))),
         Some(_) => Err(error(status, body, "the body is neither XML nor JSON")),
     }

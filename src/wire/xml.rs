@@ -196,7 +196,9 @@ pub(crate) fn decode_entities(text: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
 
-    fn fields(doc: &str) -> Result<(String, Vec<(String, String)>), &'static str> {
+    type Fields = Vec<(String, String)>;
+
+    fn fields(doc: &str) -> Result<(String, Fields), &'static str> {
         let mut out = Vec::new();
         let root = read_flat(doc, |k, v| out.push((k.to_string(), v.into_owned())))?;
         Ok((root.to_string(), out))

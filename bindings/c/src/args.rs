@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::ffi::{CString, c_char};
-use std::sync::{LazyLock, Mutex};
+use std::sync::Mutex;
 
 use core_ihuyi::Product;
 
@@ -130,8 +130,9 @@ pub(crate) fn out_arg<T>(ptr: *mut T, name: &str) -> Result<(), Failure> {
     }
 }
 
-/// Addresses (and lengths) of the strings handed out and not yet freed.
-static LIVE_STRINGS: LazyLock<Mutex<HashMap<usize, usize>>> = LazyLock::new(Default::default);
+/// Addresses (and lengths) of the strings handed out and not yet freed; `None` when there are
+/// none, so a program that freed every string holds no memory of ours.
+static LIVE_STRINGS: Mutex<Option<HashMap<usize, usize>>> = Mutex::new(None);
 
 /// A string for C: fails on an interior NUL, which a C string cannot carry.
 pub(crate) fn c_string(text: &str, what: &str) -> Result<CString, Failure> {
@@ -149,6 +150,7 @@ pub(crate) fn give_string(text: CString) -> *mut c_char {
     LIVE_STRINGS
         .lock()
         .unwrap_or_else(|p| p.into_inner())
+        .get_or_insert_with(HashMap::new)
         .insert(ptr as usize, len);
     ptr
 }
@@ -156,10 +158,14 @@ pub(crate) fn give_string(text: CString) -> *mut c_char {
 /// Takes back a string handed out by [`give_string`]; false when `ptr` is not one (a double free
 /// or a foreign pointer), which is then left alone.
 pub(crate) fn take_string(ptr: *mut c_char) -> bool {
-    let known = LIVE_STRINGS
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .remove(&(ptr as usize));
+    let known = {
+        let mut live = LIVE_STRINGS.lock().unwrap_or_else(|p| p.into_inner());
+        let known = live.as_mut().and_then(|m| m.remove(&(ptr as usize)));
+        if live.as_ref().is_some_and(HashMap::is_empty) {
+            *live = None;
+        }
+        known
+    };
     match known {
         Some(len) => {
             // SAFETY: `ptr` came from `CString::into_raw` of a string of `len` bytes with its NUL,

@@ -117,7 +117,12 @@ fn with_builder(
 
 /// Points the client at another origin, `scheme://host[:port]` (each product's own path is
 /// kept): how tests reach the sandbox. The URL is checked by `ihuyi_client_builder_build()`
-/// (`IHUYI_ERR_VALIDATION`); it must carry no credentials. NULL restores the vendor's host.
+/// (`IHUYI_ERR_VALIDATION`); it must carry no credentials. `base_url` NULL restores the
+/// vendor's host; the string is copied.
+///
+/// `builder` NULL gives `IHUYI_ERR_NULL_ARGUMENT`, a freed builder `IHUYI_ERR_INVALID_HANDLE`.
+/// No out-parameters; on error the builder is unchanged. Safe from any thread (setters on one
+/// builder are serialized).
 ///
 /// # Safety
 /// `base_url` must be NULL or NUL-terminated.
@@ -136,8 +141,12 @@ pub unsafe extern "C" fn ihuyi_client_builder_set_base_url(
     })
 }
 
-/// Chooses the answer format asked of the server: `"xml"` (the default) or `"json"`. Anything
-/// else gives `IHUYI_ERR_INVALID_ARGUMENT`.
+/// Chooses the answer format asked of the server: `"xml"` (the default) or `"json"`, any case.
+/// Anything else gives `IHUYI_ERR_INVALID_ARGUMENT`; `format` NULL `IHUYI_ERR_NULL_ARGUMENT`.
+///
+/// `builder` NULL gives `IHUYI_ERR_NULL_ARGUMENT`, a freed builder `IHUYI_ERR_INVALID_HANDLE`.
+/// No out-parameters; on error the builder is unchanged. Safe from any thread (setters on one
+/// builder are serialized).
 ///
 /// # Safety
 /// `format` must be NUL-terminated.
@@ -168,7 +177,12 @@ pub unsafe extern "C" fn ihuyi_client_builder_set_format(
 
 /// Chooses how the API key is presented: `"dynamic"` (the default: an MD5 over the fields and
 /// the time, the key never travels) or `"plain"` (the key itself in the form body, never in the
-/// URL). Anything else gives `IHUYI_ERR_INVALID_ARGUMENT`.
+/// URL), any case. Anything else gives `IHUYI_ERR_INVALID_ARGUMENT`; `mode` NULL
+/// `IHUYI_ERR_NULL_ARGUMENT`.
+///
+/// `builder` NULL gives `IHUYI_ERR_NULL_ARGUMENT`, a freed builder `IHUYI_ERR_INVALID_HANDLE`.
+/// No out-parameters; on error the builder is unchanged. Safe from any thread (setters on one
+/// builder are serialized).
 ///
 /// # Safety
 /// `mode` must be NUL-terminated.
@@ -201,6 +215,10 @@ pub unsafe extern "C" fn ihuyi_client_builder_set_password_mode(
 /// `IHUYI_ERR_UNREACHABLE`), sending the request, and waiting for the answer (failures there are
 /// `IHUYI_ERR_OUTCOME_UNKNOWN`). Each must be greater than 0: a zero is refused by
 /// `ihuyi_client_builder_build()` with `IHUYI_ERR_VALIDATION`.
+///
+/// `builder` NULL gives `IHUYI_ERR_NULL_ARGUMENT`, a freed builder `IHUYI_ERR_INVALID_HANDLE`.
+/// No out-parameters; on error the builder is unchanged. Safe from any thread (setters on one
+/// builder are serialized).
 #[unsafe(no_mangle)]
 pub extern "C" fn ihuyi_client_builder_set_timeouts_ms(
     builder: *mut IhuyiClientBuilder,
@@ -222,6 +240,10 @@ pub extern "C" fn ihuyi_client_builder_set_timeouts_ms(
 
 /// Sets how many idle keep-alive connections the client keeps (default 64): at least the number
 /// of threads that share it. 0 gives `IHUYI_ERR_INVALID_ARGUMENT`.
+///
+/// `builder` NULL gives `IHUYI_ERR_NULL_ARGUMENT`, a freed builder `IHUYI_ERR_INVALID_HANDLE`.
+/// No out-parameters; on error the builder is unchanged. Safe from any thread (setters on one
+/// builder are serialized).
 #[unsafe(no_mangle)]
 pub extern "C" fn ihuyi_client_builder_set_max_idle_connections(
     builder: *mut IhuyiClientBuilder,
@@ -243,7 +265,9 @@ pub extern "C" fn ihuyi_client_builder_set_max_idle_connections(
 ///
 /// On `IHUYI_OK`, `*out_client` receives a new client owned by the caller (release it with
 /// `ihuyi_client_free()`). Errors: `IHUYI_ERR_VALIDATION` for an empty account or key, a bad
-/// base URL or a zero timeout; `*out_client` is then not written.
+/// base URL or a zero timeout; `*out_client` is then not written. `builder` or `out_client`
+/// NULL gives `IHUYI_ERR_NULL_ARGUMENT`, a freed builder `IHUYI_ERR_INVALID_HANDLE`.
+/// Thread-safe.
 ///
 /// # Safety
 /// `out_client` must be valid for writing.
@@ -262,8 +286,8 @@ pub unsafe extern "C" fn ihuyi_client_builder_build(
     })
 }
 
-/// Releases a builder. NULL, and a builder already freed, are ignored. Does not change the last
-/// error.
+/// Releases a builder (clients built from it live on). NULL, and a builder already freed, are
+/// ignored. Does not change the last error. Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn ihuyi_client_builder_free(builder: *mut IhuyiClientBuilder) {
     guard_value((), || drop(BUILDERS.remove(builder)))
@@ -273,7 +297,10 @@ pub extern "C" fn ihuyi_client_builder_free(builder: *mut IhuyiClientBuilder) {
 /// required, `base_url` optional (NULL: the vendor's host), every other setting at its default.
 ///
 /// On `IHUYI_OK`, `*out_client` receives a new client owned by the caller (release it with
-/// `ihuyi_client_free()`); on error it is not written. Thread-safe.
+/// `ihuyi_client_free()`); on error it is not written. `product`, `account`, `apikey` or
+/// `out_client` NULL gives `IHUYI_ERR_NULL_ARGUMENT`; an unknown product
+/// `IHUYI_ERR_INVALID_ARGUMENT`; an empty account or key, or a bad base URL,
+/// `IHUYI_ERR_VALIDATION`. The strings are copied. Thread-safe.
 ///
 /// # Safety
 /// Strings must be NUL-terminated (`base_url` may be NULL); `out_client` valid for writing.
@@ -339,7 +366,8 @@ fn build_client(
 /// is not written. Errors: `IHUYI_ERR_VALIDATION` (nothing was sent), `IHUYI_ERR_API` (see
 /// `ihuyi_last_result_code()`), `IHUYI_ERR_UNREACHABLE` (nothing was sent),
 /// `IHUYI_ERR_OUTCOME_UNKNOWN` (it may have been sent: do not resend blindly),
-/// `IHUYI_ERR_INVALID_HANDLE` for a freed client. All pointers are required.
+/// `IHUYI_ERR_INVALID_HANDLE` for a freed client. All pointers are required (NULL gives
+/// `IHUYI_ERR_NULL_ARGUMENT`, and nothing is sent).
 ///
 /// Thread-safe: any number of threads may send on one client at once (they share its connection
 /// pool).
@@ -370,7 +398,8 @@ pub unsafe extern "C" fn ihuyi_client_send(
 /// Asks for the remaining balance (剩余条数) of the client's account.
 ///
 /// On `IHUYI_OK`, `*out_num` receives it; on error it is not written. Errors as for
-/// `ihuyi_client_send()` (except validation: there is nothing to validate). Thread-safe.
+/// `ihuyi_client_send()` (except validation: there is nothing to validate); `client` or
+/// `out_num` NULL gives `IHUYI_ERR_NULL_ARGUMENT`. Thread-safe.
 ///
 /// # Safety
 /// `out_num` must be valid for writing.
@@ -418,7 +447,8 @@ fn env_base_url() -> Option<String> {
 /// - `out_id` (required): on `IHUYI_OK` only, the message id (up to 20 digits), owned by the
 ///   caller, released with `ihuyi_string_free()`.
 ///
-/// Errors as for `ihuyi_client_send()`. Thread-safe.
+/// Errors as for `ihuyi_client_new()` and `ihuyi_client_send()`: any other NULL pointer gives
+/// `IHUYI_ERR_NULL_ARGUMENT` and nothing is sent. Thread-safe.
 ///
 /// # Safety
 /// Strings must be NUL-terminated; out-parameters NULL (`out_code` only) or valid for writing.

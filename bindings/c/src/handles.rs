@@ -70,10 +70,15 @@ impl<T> Registry<T> {
         if handle.is_null() {
             return None;
         }
-        self.live
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
+        let mut guard = self.live.write().unwrap_or_else(|p| p.into_inner());
+        let removed = guard
             .as_mut()
-            .and_then(|live| live.remove(&(handle as usize)))
+            .and_then(|live| live.remove(&(handle as usize)));
+        // The table goes once the last handle does: a program that freed everything holds no
+        // memory of ours (valgrind would otherwise call the idle table "possibly lost").
+        if guard.as_ref().is_some_and(HashMap::is_empty) {
+            *guard = None;
+        }
+        removed
     }
 }

@@ -103,7 +103,9 @@ fn recorded_url(product: Product, method: &str) -> String {
 /// - `IHUYI_ERR_OUTCOME_UNKNOWN`: not an API answer (HTTP status other than 200, empty or
 ///   unparseable body).
 ///
-/// Out-parameters are written on `IHUYI_OK` only. Pure (no I/O) and thread-safe.
+/// Out-parameters are written on `IHUYI_OK` only. `product` or `out_id` NULL, or `body` NULL with
+/// a length, gives `IHUYI_ERR_NULL_ARGUMENT`; an unknown product `IHUYI_ERR_INVALID_ARGUMENT`.
+/// Pure (no I/O) and thread-safe.
 ///
 /// # Safety
 /// `product` NUL-terminated; `body` valid for `body_len` bytes; out-parameters valid for writing.
@@ -138,7 +140,8 @@ pub unsafe extern "C" fn ihuyi_submit_outcome(
 /// What a GetNum answer means, exactly as `ihuyi_client_balance()` would decide it. On
 /// `IHUYI_OK` `*out_num` receives the balance and, when `out_msg` is not NULL, `*out_msg` the
 /// server's message (owned by the caller, released with `ihuyi_string_free()`). Other statuses
-/// as for `ihuyi_submit_outcome()`. Pure and thread-safe.
+/// and NULL handling as for `ihuyi_submit_outcome()` (`out_num` is required). Pure and
+/// thread-safe.
 ///
 /// # Safety
 /// `product` NUL-terminated; `body` valid for `body_len` bytes; out-parameters valid for writing.

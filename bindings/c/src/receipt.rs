@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use core_ihuyi::{Receipt, parse_receipt};
+use core_ihuyi::{Receipt, ReceiptDeduper, parse_receipt};
 
 use crate::args::{bytes_arg, c_string, give_string, out_arg, str_arg, write_out};
 use crate::error::Failure;
@@ -16,7 +16,15 @@ pub struct IhuyiReceipt {
     _opaque: (),
 }
 
+/// Tells a first-seen receipt from a repeat (the platform pushes a receipt up to 3 times until
+/// it is answered `success`), by product and id. Shareable between threads. Released with
+/// `ihuyi_receipt_deduper_free()`.
+pub struct IhuyiReceiptDeduper {
+    _opaque: (),
+}
+
 static RECEIPTS: Registry<Receipt> = Registry::new("ihuyi_receipt");
+static DEDUPERS: Registry<ReceiptDeduper> = Registry::new("ihuyi_receipt_deduper");
 
 /// Parses the body of a receipt push (form-encoded, or a JSON object): `body`, `body_len` bytes
 /// (NULL allowed when `body_len` is 0). The id is required (`smsid`, `voiceid`, `ismsid`); other
@@ -26,7 +34,8 @@ static RECEIPTS: Registry<Receipt> = Registry::new("ihuyi_receipt");
 /// On `IHUYI_OK`, `*out_receipt` receives a handle owned by the caller (release it with
 /// `ihuyi_receipt_free()`); on error it is not written. `IHUYI_ERR_VALIDATION` when the body is
 /// not a receipt (empty, no id, over 64 KiB); `IHUYI_ERR_INVALID_ARGUMENT` when a field holds a NUL
-/// byte (`%00`), which C strings cannot carry. Pure and thread-safe.
+/// byte (`%00`), which C strings cannot carry; `IHUYI_ERR_NULL_ARGUMENT` when `out_receipt` is
+/// NULL, or `body` is NULL with a length. Pure and thread-safe.
 ///
 /// # Safety
 /// `body` valid for `body_len` bytes; `out_receipt` valid for writing.
@@ -70,7 +79,9 @@ fn give_text(
 }
 
 /// The message id the receipt is about. On `IHUYI_OK`, `*out_value` receives a string owned by
-/// the caller (release with `ihuyi_string_free()`); on error it is not written. Thread-safe.
+/// the caller (release with `ihuyi_string_free()`); on error it is not written. `receipt` or
+/// `out_value` NULL gives `IHUYI_ERR_NULL_ARGUMENT`, a freed receipt `IHUYI_ERR_INVALID_HANDLE`.
+/// Thread-safe.
 ///
 /// # Safety
 /// `out_value` must be valid for writing.
@@ -164,7 +175,8 @@ pub unsafe extern "C" fn ihuyi_receipt_field(
 
 /// The delivery code (2 is delivered). On `IHUYI_OK` `*out_code` receives it;
 /// `IHUYI_ERR_NOT_FOUND` when the push has no numeric code (e.g. `code=UNDELIV`), and
-/// `*out_code` is then not written. Thread-safe.
+/// `*out_code` is then not written. NULL pointers give `IHUYI_ERR_NULL_ARGUMENT`, a freed receipt
+/// `IHUYI_ERR_INVALID_HANDLE`. Thread-safe.
 ///
 /// # Safety
 /// `out_code` must be valid for writing.
@@ -189,7 +201,8 @@ pub unsafe extern "C" fn ihuyi_receipt_code(
 }
 
 /// Whether the platform reports the message delivered (code 2). On `IHUYI_OK` `*out_delivered`
-/// receives it; on error it is not written. Thread-safe.
+/// receives it; on error it is not written. NULL pointers give `IHUYI_ERR_NULL_ARGUMENT`, a freed
+/// receipt `IHUYI_ERR_INVALID_HANDLE`. Thread-safe.
 ///
 /// # Safety
 /// `out_delivered` must be valid for writing.
@@ -208,8 +221,58 @@ pub unsafe extern "C" fn ihuyi_receipt_delivered(
 }
 
 /// Releases a receipt. NULL is a no-op; a receipt already freed is detected and ignored. Does not
-/// change the last error.
+/// change the last error. Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn ihuyi_receipt_free(receipt: *mut IhuyiReceipt) {
     guard_value((), || drop(RECEIPTS.remove(receipt)))
+}
+
+/// Creates an empty de-duplicator. On `IHUYI_OK`, `*out_deduper` receives a handle owned by the
+/// caller (release it with `ihuyi_receipt_deduper_free()`); on error it is not written.
+/// `out_deduper` NULL gives `IHUYI_ERR_NULL_ARGUMENT`. Thread-safe.
+///
+/// # Safety
+/// `out_deduper` must be valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ihuyi_receipt_deduper_new(
+    out_deduper: *mut *mut IhuyiReceiptDeduper,
+) -> ihuyi_status {
+    guard(|| {
+        out_arg(out_deduper, "out_deduper")?;
+        // SAFETY: checked non-NULL above.
+        unsafe { write_out(out_deduper, DEDUPERS.insert(ReceiptDeduper::new())) };
+        Ok(())
+    })
+}
+
+/// Records `receipt` and tells whether it is the first with its product and id. On `IHUYI_OK`
+/// `*out_first_seen` receives true the first time and false for every repeat; on error it is not
+/// written (and nothing is recorded). NULL pointers give `IHUYI_ERR_NULL_ARGUMENT`, a freed handle
+/// `IHUYI_ERR_INVALID_HANDLE`. Thread-safe: concurrent calls with the same receipt see exactly one
+/// true.
+///
+/// # Safety
+/// `out_first_seen` must be valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ihuyi_receipt_deduper_first_seen(
+    deduper: *const IhuyiReceiptDeduper,
+    receipt: *const IhuyiReceipt,
+    out_first_seen: *mut bool,
+) -> ihuyi_status {
+    guard(|| {
+        out_arg(out_first_seen, "out_first_seen")?;
+        let deduper = DEDUPERS.get(deduper, "deduper")?;
+        let receipt = RECEIPTS.get(receipt, "receipt")?;
+        let first = deduper.first_seen(&receipt);
+        // SAFETY: checked non-NULL above.
+        unsafe { write_out(out_first_seen, first) };
+        Ok(())
+    })
+}
+
+/// Releases a de-duplicator. NULL, and one already freed, are ignored. Does not change the last
+/// error. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn ihuyi_receipt_deduper_free(deduper: *mut IhuyiReceiptDeduper) {
+    guard_value((), || drop(DEDUPERS.remove(deduper)))
 }

@@ -37,7 +37,7 @@ fn with_sandbox<T>(
 ///
 /// On `IHUYI_OK`, `*out_sandbox` receives a handle owned by the caller: stop and release it with
 /// `ihuyi_sandbox_stop()`. `IHUYI_ERR_IO` when the port cannot be bound; `*out_sandbox` is then
-/// not written. Thread-safe.
+/// not written; `out_sandbox` NULL gives `IHUYI_ERR_NULL_ARGUMENT`. Thread-safe.
 ///
 /// # Safety
 /// `out_sandbox` must be valid for writing.
@@ -68,7 +68,8 @@ pub unsafe extern "C" fn ihuyi_sandbox_start(
 /// `ihuyi_client_builder_set_base_url()` (or the `IHUYI_BASE_URL` environment variable).
 ///
 /// On `IHUYI_OK`, `*out_url` receives a string owned by the caller, released with
-/// `ihuyi_string_free()`; on error it is not written. Thread-safe.
+/// `ihuyi_string_free()`; on error it is not written. `sandbox` or `out_url` NULL gives
+/// `IHUYI_ERR_NULL_ARGUMENT`, a stopped sandbox `IHUYI_ERR_INVALID_HANDLE`. Thread-safe.
 ///
 /// # Safety
 /// `out_url` must be valid for writing.
@@ -87,7 +88,8 @@ pub unsafe extern "C" fn ihuyi_sandbox_base_url(
 }
 
 /// The port the sandbox listens on. On `IHUYI_OK` `*out_port` receives it; on error it is not
-/// written. Thread-safe.
+/// written. NULL pointers give `IHUYI_ERR_NULL_ARGUMENT`, a stopped sandbox
+/// `IHUYI_ERR_INVALID_HANDLE`. Thread-safe.
 ///
 /// # Safety
 /// `out_port` must be valid for writing.
@@ -110,7 +112,8 @@ pub unsafe extern "C" fn ihuyi_sandbox_port(
 ///
 /// On `IHUYI_OK`, `*out_account` and `*out_apikey` each receive a string owned by the caller,
 /// released with `ihuyi_string_free()`; on error neither is written. `IHUYI_ERR_NOT_FOUND` when
-/// the sandbox has no account for the product. Thread-safe.
+/// the sandbox has no account for the product, `IHUYI_ERR_INVALID_ARGUMENT` for an unknown
+/// product, `IHUYI_ERR_NULL_ARGUMENT` for any NULL pointer. Thread-safe.
 ///
 /// # Safety
 /// `product` NUL-terminated; the out-parameters valid for writing.
@@ -153,7 +156,8 @@ pub unsafe extern "C" fn ihuyi_sandbox_account(
 
 /// How many requests the sandbox has received since it started (or since
 /// `ihuyi_sandbox_reset()`), every product and outcome included. On `IHUYI_OK` `*out_count`
-/// receives it; on error it is not written. Thread-safe.
+/// receives it; on error it is not written. NULL pointers give `IHUYI_ERR_NULL_ARGUMENT`, a
+/// stopped sandbox `IHUYI_ERR_INVALID_HANDLE`. Thread-safe.
 ///
 /// # Safety
 /// `out_count` must be valid for writing.
@@ -171,7 +175,8 @@ pub unsafe extern "C" fn ihuyi_sandbox_request_count(
     })
 }
 
-/// Forgets the request log and restores the accounts' balances. Thread-safe.
+/// Forgets the request log and restores the accounts' balances. `sandbox` NULL gives
+/// `IHUYI_ERR_NULL_ARGUMENT`, a stopped one `IHUYI_ERR_INVALID_HANDLE`. Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn ihuyi_sandbox_reset(sandbox: *const IhuyiSandbox) -> ihuyi_status {
     guard(|| {
@@ -183,7 +188,8 @@ pub extern "C" fn ihuyi_sandbox_reset(sandbox: *const IhuyiSandbox) -> ihuyi_sta
 }
 
 /// Stops the sandbox (waiting for its threads) and releases the handle. NULL is a no-op; a handle
-/// already stopped is detected and ignored. Does not change the last error.
+/// already stopped is detected and ignored. Does not change the last error. Thread-safe: calls
+/// running on other threads finish first.
 #[unsafe(no_mangle)]
 pub extern "C" fn ihuyi_sandbox_stop(sandbox: *mut IhuyiSandbox) {
     guard_value((), || {
