@@ -97,6 +97,19 @@ final class Receipt
         return Native::takeString($ffi, $out);
     }
 
+    /**
+     * The native receipt, for ReceiptDeduper.
+     *
+     * @internal
+     */
+    public function nativeHandle(): CData
+    {
+        if ($this->handle === null) {
+            throw new Exception\IhuyiException('this Ihuyi\Receipt was released');
+        }
+        return $this->handle;
+    }
+
     /** @return array<string, mixed> what var_dump() shows: the fields, no pointer */
     public function __debugInfo(): array
     {

@@ -119,6 +119,21 @@ final class FixturesTest extends TestCase
         self::assertNull($receipt->field('no-such-field'));
     }
 
+    public function testRepeatedPushesAreSeenOnce(): void
+    {
+        $deduper = new \Ihuyi\ReceiptDeduper();
+        $body = 'code=2&msg=DELIVRD&mobilephone=13800138000&smsid=16842079209571524017';
+        self::assertTrue($deduper->firstSeen(Receipt::parse($body)));
+        self::assertFalse($deduper->firstSeen(Receipt::parse($body)));
+        self::assertFalse($deduper->firstSeen(Receipt::parse($body . '&report_time=later')));
+        self::assertTrue($deduper->firstSeen(Receipt::parse('voiceid=16842079209571524017&code=2')), 'another product');
+        self::assertTrue($deduper->firstSeen(Receipt::parse('smsid=2&code=2')));
+        $deduper->close();
+        $deduper->close();
+        $this->expectException(\Ihuyi\Exception\IhuyiException::class);
+        $deduper->firstSeen(Receipt::parse($body));
+    }
+
     public function testJsonReceiptAndNulByte(): void
     {
         $receipt = Receipt::parse('{"smsid":"42","code":2,"msg":"DELIVRD"}');

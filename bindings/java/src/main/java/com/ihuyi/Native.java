@@ -82,6 +82,9 @@ final class Native {
     private static final MethodHandle RECEIPT_CODE = handle("ihuyi_receipt_code", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle RECEIPT_DELIVERED = handle("ihuyi_receipt_delivered", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle RECEIPT_FREE = handle("ihuyi_receipt_free", FunctionDescriptor.ofVoid(ADDRESS));
+    private static final MethodHandle RECEIPT_DEDUPER_NEW = handle("ihuyi_receipt_deduper_new", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle RECEIPT_DEDUPER_FIRST_SEEN = handle("ihuyi_receipt_deduper_first_seen", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle RECEIPT_DEDUPER_FREE = handle("ihuyi_receipt_deduper_free", FunctionDescriptor.ofVoid(ADDRESS));
     private static final MethodHandle SANDBOX_START = handle("ihuyi_sandbox_start", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
     private static final MethodHandle SANDBOX_BASE_URL = handle("ihuyi_sandbox_base_url", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SANDBOX_PORT = handle("ihuyi_sandbox_port", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
@@ -486,6 +489,30 @@ final class Native {
             RECEIPT_FREE.invokeExact(a0);
         } catch (Throwable t) {
             throw unexpected("ihuyi_receipt_free", t);
+        }
+    }
+
+    static int receiptDeduperNew(MemorySegment a0) {
+        try {
+            return (int) RECEIPT_DEDUPER_NEW.invokeExact(a0);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_receipt_deduper_new", t);
+        }
+    }
+
+    static int receiptDeduperFirstSeen(MemorySegment a0, MemorySegment a1, MemorySegment a2) {
+        try {
+            return (int) RECEIPT_DEDUPER_FIRST_SEEN.invokeExact(a0, a1, a2);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_receipt_deduper_first_seen", t);
+        }
+    }
+
+    static void receiptDeduperFree(MemorySegment a0) {
+        try {
+            RECEIPT_DEDUPER_FREE.invokeExact(a0);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_receipt_deduper_free", t);
         }
     }
 

@@ -126,7 +126,8 @@ public record Receipt(
         return java.util.Arrays.hashCode(body);
     }
 
-    private static MemorySegment open(Arena arena, byte[] body) {
+    /** A native receipt for {@code body}, valid until the caller frees it. */
+    static MemorySegment open(Arena arena, byte[] body) {
         MemorySegment cell = Native.outPointer(arena);
         Native.check(Native.receiptParse(Native.bytes(arena, body), body.length, cell), "parsing the receipt");
         return cell.get(ADDRESS, 0);

@@ -107,6 +107,35 @@ class FixturesTest {
     }
 
     @Test
+    void repeatedPushesAreSeenOnce() throws Exception {
+        String body = "code=2&msg=DELIVRD&mobilephone=13800138000&smsid=16842079209571524017";
+        ReceiptDeduper deduper = new ReceiptDeduper();
+        assertTrue(deduper.firstSeen(Receipt.parse(body)));
+        assertFalse(deduper.firstSeen(Receipt.parse(body)));
+        assertFalse(deduper.firstSeen(Receipt.parse(body + "&report_time=later")));
+        assertTrue(deduper.firstSeen(Receipt.parse("voiceid=16842079209571524017&code=2")), "another product");
+        // Sixteen threads racing on one new receipt: exactly one sees it first.
+        Receipt fresh = Receipt.parse("smsid=777&code=2");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                results.add(pool.submit(() -> deduper.firstSeen(fresh)));
+            }
+            long firsts = 0;
+            for (java.util.concurrent.Future<Boolean> f : results) {
+                firsts += f.get() ? 1 : 0;
+            }
+            assertEquals(1, firsts);
+        } finally {
+            pool.shutdownNow();
+        }
+        deduper.close();
+        deduper.close();
+        assertThrows(IhuyiException.class, () -> deduper.firstSeen(fresh));
+    }
+
+    @Test
     void jsonReceiptAndNulByte() {
         Receipt r = Receipt.parse("{\"smsid\":\"42\",\"code\":2,\"msg\":\"DELIVRD\"}");
         assertEquals("42", r.id());
