@@ -89,6 +89,20 @@ final class LibraryTest extends TestCase
         self::assertSame(Library::VERSION . ' ' . $path, $out);
     }
 
+    public function testTheBuiltInWebServerNeedsFfiEnable(): void
+    {
+        $router = __DIR__ . '/Support/router_version.php';
+        foreach (['preload' => 'error PHP FFI is not allowed here', '1' => 'version ' . Library::VERSION] as $setting => $expected) {
+            $server = Http::serve($router, ['-d', "ffi.enable=$setting"]);
+            try {
+                $page = (string) file_get_contents($server->baseUrl . '/');
+                self::assertStringStartsWith($expected, $page, "ffi.enable=$setting");
+            } finally {
+                $server->stop();
+            }
+        }
+    }
+
     public function testFfiDisabledIsExplained(): void
     {
         [$rc, $out] = Http::php('Ihuyi\Library::ffi();', [], ['ffi.enable=0']);

@@ -32,8 +32,18 @@ final class Http
     /** Starts `php -S` answering HTTP 500 to everything, and waits until it accepts. */
     public static function start500(): self
     {
+        return self::serve(__DIR__ . '/router500.php', ['-n']);
+    }
+
+    /**
+     * Starts `php -S` with `$router` and the extra PHP options, and waits until it accepts.
+     *
+     * @param list<string> $options e.g. ['-d', 'ffi.enable=1']
+     */
+    public static function serve(string $router, array $options = []): self
+    {
         $port = self::freePort();
-        $cmd = [PHP_BINARY, '-n', '-S', "127.0.0.1:$port", __DIR__ . '/router500.php'];
+        $cmd = [PHP_BINARY, ...$options, '-S', "127.0.0.1:$port", $router];
         $process = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
         if (!is_resource($process)) {
             throw new \RuntimeException('cannot start php -S');
