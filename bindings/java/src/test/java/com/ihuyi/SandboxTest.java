@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The sandbox through the C ABI, the loader, and the example. */
@@ -54,41 +51,22 @@ class SandboxTest {
 
     @Test
     void aMissingLibraryListsWhatWasTried() throws Exception {
-        Result r = java(List.of("-Dihuyi.library.path=/nonexistent/libihuyi.so", "-cp", System.getProperty("java.class.path"),
+        Jvm.Result r = Jvm.run(List.of("-Dihuyi.library.path=/nonexistent/libihuyi.so", "-cp", System.getProperty("java.class.path"),
                 LoaderProbe.class.getName()));
-        assertEquals(3, r.code, r.output);
-        assertTrue(r.output.contains("/nonexistent/libihuyi.so (no such file)"), r.output);
-        assertTrue(r.output.contains("cargo build -p ihuyi-c"), r.output);
+        assertEquals(3, r.code(), r.output());
+        assertTrue(r.output().contains("/nonexistent/libihuyi.so (no such file)"), r.output());
+        assertTrue(r.output().contains("cargo build -p ihuyi-c"), r.output());
         // The same clear message on every use, not a NoClassDefFoundError the second time.
-        assertTrue(r.output.contains("second: com.ihuyi.IhuyiException"), r.output);
+        assertTrue(r.output().contains("second: com.ihuyi.IhuyiException"), r.output());
     }
 
     @Test
     void theExampleRunsAgainstTheSandbox() throws Exception {
         Path example = Path.of(System.getProperty("ihuyi.examples.dir"), "SendSms.java");
-        Result r = java(List.of("-D" + NativeLibrary.PROPERTY + "=" + System.getProperty(NativeLibrary.PROPERTY),
+        Jvm.Result r = Jvm.run(List.of(Jvm.libraryProperty(),
                 "-cp", System.getProperty("ihuyi.classes.dir"), example.toString(), "13800138000"));
-        assertEquals(0, r.code, r.output);
-        assertTrue(r.output.matches("(?s).*sent: id \\d{20}.*"), r.output);
-        assertTrue(r.output.matches("(?s).*balance: \\d+.*"), r.output);
-    }
-
-    record Result(int code, String output) {}
-
-    static Result java(List<String> args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().remove("IHUYI_ACCOUNT");
-        pb.environment().remove("IHUYI_LIB");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + cmd);
-        }
-        return new Result(p.exitValue(), out);
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().matches("(?s).*sent: id \\d{20}.*"), r.output());
+        assertTrue(r.output().matches("(?s).*balance: \\d+.*"), r.output());
     }
 }
