@@ -55,6 +55,15 @@ pkg-config --exists ihuyi
 pkg-config --static --libs ihuyi | grep -q -- -lpthread
 cmp "$PREFIX/include/ihuyi.h" include/ihuyi.h
 
+step "PHP's FFI::cdef accepts ihuyi_php.h against the installed library"
+if php -r 'exit(extension_loaded("ffi") ? 0 : 1);' 2>/dev/null; then
+  php -r '$f = FFI::cdef(file_get_contents($argv[1]), $argv[2]);
+          if ($f->ihuyi_version() !== $argv[3] || $f->IHUYI_ERR_PANIC !== 199) exit(1);
+          echo "php ffi: ok\n";' include/ihuyi_php.h "$PREFIX/lib/libihuyi.so" "$(pkg-config --modversion ihuyi)"
+else
+  echo "php with FFI is not installed: this check is left to the PHP suite"
+fi
+
 step "the library exports exactly the functions the header declares"
 grep -o '\bihuyi_[a-z0-9_]*(' include/ihuyi.h | tr -d '(' | sort -u > "$WORK/declared"
 nm -D --defined-only "$PREFIX/lib/libihuyi.so" | awk '$2 == "T" && $3 ~ /^ihuyi_/ {print $3}' | sort -u > "$WORK/exported"

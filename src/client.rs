@@ -12,7 +12,9 @@ use std::sync::Arc;
 
 use crate::catalogue::Product;
 use crate::clock::{Clock, SystemClock};
-use crate::error::{Error, OutcomeUnknownError, UnreachableError};
+use crate::error::{Error, ErrorKind, OutcomeUnknownError, UnreachableError};
+use crate::guard::FrequencyGuard;
+use crate::normalize::normalize_mobile;
 use crate::outcome;
 use crate::secret::ApiKey;
 use crate::transport::{HttpAnswer, Timeouts, Transport, TransportFailure};
@@ -65,6 +67,8 @@ pub struct ClientBuilder {
     timeouts: Timeouts,
     max_idle_connections: usize,
     clock: Arc<dyn Clock>,
+    strict_mobile: bool,
+    guard: Option<FrequencyGuard>,
 }
 
 impl ClientBuilder {
@@ -81,6 +85,8 @@ impl ClientBuilder {
             timeouts: Timeouts::default(),
             max_idle_connections: DEFAULT_MAX_IDLE_CONNECTIONS,
             clock: Arc::new(SystemClock),
+            strict_mobile: false,
+            guard: None,
         }
     }
 
@@ -144,6 +150,21 @@ impl ClientBuilder {
         self
     }
 
+    /// Strict numbers: refuse a mobile that is not already in the API's form instead of
+    /// normalizing it (by default `send` applies [`normalize_mobile`], so `+86 138-0013-8000` is
+    /// sent as `13800138000`). The refusal names the normalized form.
+    pub fn strict_mobile(mut self, strict: bool) -> Self {
+        self.strict_mobile = strict;
+        self
+    }
+
+    /// Refuses locally the sends `guard` counts as over a frequency limit (4080/4082/4085):
+    /// an [`Error::Validation`] on `frequency`, nothing sent. Clones of one guard share counts.
+    pub fn frequency_guard(mut self, guard: FrequencyGuard) -> Self {
+        self.guard = Some(guard);
+        self
+    }
+
     /// Validates everything and builds the client. Errors are [`Error::Validation`].
     pub fn build(self) -> Result<Client, Error> {
         let account = self.account.unwrap_or_default();
@@ -168,10 +189,15 @@ impl ClientBuilder {
             self.password_mode,
             self.format,
         )?;
+        if self.product.spec().mobile_rule == crate::catalogue::MobileRule::International {
+            crate::normalize::warm_up();
+        }
         Ok(Client {
             config,
             transport: Transport::new(self.timeouts, self.max_idle_connections),
             clock: self.clock,
+            strict_mobile: self.strict_mobile,
+            guard: self.guard,
         })
     }
 }
@@ -186,6 +212,8 @@ impl fmt::Debug for ClientBuilder {
             .field("password_mode", &self.password_mode)
             .field("format", &self.format)
             .field("timeouts", &self.timeouts)
+            .field("strict_mobile", &self.strict_mobile)
+            .field("guard", &self.guard)
             .finish()
     }
 }
@@ -195,6 +223,8 @@ pub struct Client {
     config: RequestConfig,
     transport: Transport,
     clock: Arc<dyn Clock>,
+    strict_mobile: bool,
+    guard: Option<FrequencyGuard>,
 }
 
 impl Client {
@@ -213,18 +243,53 @@ impl Client {
         &self.config
     }
 
-    /// Sends `content` to `mobile`. Validates locally first ([`Error::Validation`], nothing sent);
-    /// never retries.
+    /// Sends `content` to `mobile`. The number is normalized first ([`normalize_mobile`]; refused
+    /// instead in [strict mode](ClientBuilder::strict_mobile)), everything is validated locally
+    /// and the frequency guard, if any, consulted ([`Error::Validation`], nothing sent); never
+    /// retries.
     pub fn send(&self, mobile: &str, content: &str) -> Result<SendResult, Error> {
+        let mobile = self.recipient(mobile)?;
         let request = self
             .config
-            .submit(mobile, content, self.clock.unix_time())?;
-        let answer = self.round_trip(&request)?;
-        let sent =
+            .submit(&mobile, content, self.clock.unix_time())?;
+        let reservation = match &self.guard {
+            Some(guard) => {
+                Some(guard.reserve(self.product(), self.config.account(), &mobile, content)?)
+            }
+            None => None,
+        };
+        let result = self.round_trip(&request).and_then(|answer| {
             outcome::submit_outcome(self.product(), request.url, answer.status, &answer.body)
-                .map_err(|e| self.finish_error(e))?;
+                .map_err(|e| self.finish_error(e))
+        });
+        if let (Some(guard), Some(reservation)) = (&self.guard, reservation) {
+            // Only a send that may have reached the platform's counters stays counted: an
+            // accepted one or one whose outcome is unknown.
+            if matches!(&result, Err(e) if e.kind() != ErrorKind::OutcomeUnknown) {
+                if let Err(e) = guard.release(reservation) {
+                    // The send's own result matters more; an unreleased slot only errs safe.
+                    log::warn!("ihuyi guard: {e}");
+                }
+            }
+        }
+        let sent = result?;
         log::debug!("ihuyi {} Submit accepted, id {}", sent.product, sent.id);
         Ok(sent)
+    }
+
+    /// The recipient as the API takes it: normalized, or checked unchanged in strict mode.
+    fn recipient(&self, mobile: &str) -> Result<String, Error> {
+        let normalized = normalize_mobile(self.product(), mobile)?;
+        if self.strict_mobile && normalized != mobile {
+            return Err(Error::validation(
+                "mobile",
+                format!(
+                    "{:?} is not in the API's form (strict mode); it would be {normalized:?}",
+                    crate::validate::excerpt(mobile, 32)
+                ),
+            ));
+        }
+        Ok(normalized)
     }
 
     /// Asks for the remaining balance.

@@ -19,6 +19,10 @@
 //! [`wire`] (sans-IO request building and answer parsing) · [`receipt`] · the [`Client`] over a
 //! pooled ureq transport · and, with the `sandbox` feature, a local ihuyi server.
 //!
+//! Before sending: [`estimate()`] (characters, billed segments, what the platform would refuse),
+//! [`normalize_mobile`] (what people type → what the API accepts; the client applies it on every
+//! send) and an optional local [`FrequencyGuard`] (refuses what would hit 4080/4082/4085).
+//!
 //! Errors come in four kinds that never blur ([`ErrorKind`]). **A Submit is never retried
 //! automatically**: when the outcome is unknown the SDK says so and leaves the decision to you.
 
@@ -28,6 +32,9 @@ pub mod catalogue;
 pub mod client;
 pub mod clock;
 pub mod error;
+pub mod estimate;
+pub mod guard;
+pub mod normalize;
 pub mod outcome;
 pub mod receipt;
 pub mod secret;
@@ -46,6 +53,11 @@ pub use error::{
     ApiError, Error, ErrorKind, OutcomeUnknownError, UnknownReason, UnreachableError,
     ValidationError,
 };
+pub use estimate::{Estimate, Warning, WarningKind, estimate, estimate_with_rule};
+pub use guard::{
+    Counts, FrequencyGuard, FrequencyLimits, GuardRefusal, GuardStore, MemoryStore, Reservation,
+};
+pub use normalize::normalize_mobile;
 pub use outcome::{get_num_outcome, submit_outcome};
 pub use receipt::{Receipt, ReceiptDeduper, parse_receipt};
 pub use secret::ApiKey;

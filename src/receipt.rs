@@ -135,6 +135,19 @@ impl ReceiptDeduper {
         seen.insert((receipt.product, receipt.id.clone()))
     }
 
+    /// Forgets a receipt, so its next push counts as first-seen again (for a receiver that
+    /// could not store it after all).
+    pub fn forget(&self, receipt: &Receipt) -> bool {
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        seen.remove(&(receipt.product, receipt.id.clone()))
+    }
+
+    /// True when this (product, id) was seen, without recording it.
+    pub fn contains(&self, receipt: &Receipt) -> bool {
+        let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        seen.contains(&(receipt.product, receipt.id.clone()))
+    }
+
     /// How many distinct receipts were seen.
     pub fn len(&self) -> usize {
         self.seen.lock().unwrap_or_else(|p| p.into_inner()).len()

@@ -29,6 +29,9 @@ pub struct LoggedRequest {
     pub code: Option<i64>,
     /// The message id answered to an accepted Submit.
     pub id: Option<String>,
+    /// The injected fault that hit this request (`delay`, `close`, `accept_then_drop`,
+    /// `http_500`, `garbage`, `slow_drip`), if any.
+    pub fault: Option<&'static str>,
 }
 
 impl LoggedRequest {

@@ -19,43 +19,114 @@
 //! assert_eq!(sandbox.requests().len(), 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! ## Permissive by default, faithful on request
+//!
+//! [`SandboxConfig::default`] (and [`Sandbox::start_default`]) is **permissive**: no per-number
+//! frequency limit, so unit tests and bindings can send thousands of messages to one number.
+//! [`SandboxConfig::faithful`] turns on the platform's documented limits (`4080` one per second,
+//! `4082` five per day, `4085` five verification codes per day, per number); so do scenario
+//! files and `ihuyi sandbox` (unless `--permissive`).
+//!
+//! ## What it does
+//!
+//! - Account state ([`SandboxAccount`]): balance per billed segment (`4051`), frozen (`4050`),
+//!   IP allow-list (`4052`, `400` on GetNum), international templates (`4071`, `4072`); platform
+//!   lists: blacklist (`4030`), sensitive words (`407`), denied addresses (`400`).
+//! - Time from an injectable clock ([`ScaledClock`] runs faster than real time) and
+//!   `time_scale` for the waits it schedules: dynamic passwords older than 10 minutes get
+//!   `40501`.
+//! - Receipt pushes to an account's `push_url`, re-pushed until answered `success`, at most 3
+//!   pushes, 60 s then 120 s apart (scaled). See [`push`](self#receipt-pushes).
+//! - Faults per number or request index ([`Fault`]).
+//! - A request log ([`Sandbox::requests`], `GET /_sandbox/requests`) and admin endpoints under
+//!   `/_sandbox/` (reset, scenario, faults, clock, pushes, accounts).
+//!
+//! ## Receipt pushes
+//!
+//! After an accepted Submit, when the account has a `push_url`, the sandbox waits
+//! `receipt_delay_seconds` (sandbox time), POSTs the product's receipt form (`code`, `msg`,
+//! `mobilephone`, the id field, `report_time` or for international `reply_time`), and pushes
+//! again 60 s later, then 120 s later, when the answer's body is not `success`. Waits are divided
+//! by `time_scale`. The outcome per number comes from [`SandboxConfig::receipts`].
+//!
+//! ## Raw UTF-8 in the request target
+//!
+//! The vendor's GET examples put unencoded Chinese text in the query. hyper's parser (httparse)
+//! and `http` ≥ 1.3.1 accept valid UTF-8 bytes in the request target, so those requests work.
+//! Residual limit: a literal space (or invalid UTF-8) in the request target is not HTTP and is
+//! refused with `400 Bad Request` before the sandbox sees it (curl and every HTTP library encode
+//! spaces; a body may carry raw spaces and any UTF-8).
 
 mod accounts;
+mod admin;
+mod body;
+mod clock;
+mod faults;
 mod handler;
+mod limits;
 mod log;
+mod push;
 mod respond;
+mod rules;
+mod scenario;
 mod server;
 mod verify;
 
-pub use accounts::{SandboxAccount, default_accounts};
+pub use accounts::{DEFAULT_BALANCE, SandboxAccount, default_accounts, default_credentials};
+pub use clock::ScaledClock;
+pub use faults::{Fault, FaultAction};
+pub use limits::{Limits, is_verification_code};
 pub use log::LoggedRequest;
+pub use push::{MAX_PUSHES, PUSH_INTERVAL_STEP_SECONDS, PushAttempt, ReceiptRule};
+pub use rules::{TEMPLATE_VARIABLE, matches_template};
+pub use scenario::{Scenario, ScenarioAccount, ScenarioClock, ScenarioError, ScenarioLimits};
 
 use std::io;
-use std::net::{SocketAddr, TcpListener};
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use crate::catalogue::Product;
 use crate::clock::{Clock, SystemClock};
 
-/// How a sandbox starts.
+/// How a sandbox starts. Build it with `SandboxConfig { field: .., ..SandboxConfig::default() }`
+/// or from [`SandboxConfig::faithful`].
 #[derive(Clone)]
 pub struct SandboxConfig {
     /// Where to listen; port 0 picks a free one. Default `127.0.0.1:0`.
     pub bind: SocketAddr,
     /// The accounts it knows. Default: [`default_accounts`].
     pub accounts: Vec<SandboxAccount>,
-    /// Its notion of now (dynamic password age).
+    /// Its notion of now (dynamic password age, limit windows, receipt times).
     pub clock: Arc<dyn Clock>,
     /// How old a dynamic password may be, in seconds (the platform: 600).
     pub dynamic_password_max_age: u64,
-    /// How many requests the log keeps (the oldest are dropped first).
+    /// How many requests (and pushes) the logs keep (the oldest are dropped first).
     pub log_capacity: usize,
     /// Worker threads of its runtime.
     pub worker_threads: usize,
+    /// Per-number frequency limits. Default [`Limits::OFF`]; [`SandboxConfig::faithful`]:
+    /// [`Limits::PLATFORM`].
+    pub limits: Limits,
+    /// Sandbox seconds per real second for the waits it schedules (receipt pushes). Default 1.
+    pub time_scale: f64,
+    /// Numbers refused with `4030`.
+    pub blacklist: Vec<String>,
+    /// Words refused in content with `407`.
+    pub sensitive_words: Vec<String>,
+    /// Client addresses refused with `400`.
+    pub denied_ips: Vec<IpAddr>,
+    /// Injected faults.
+    pub faults: Vec<Fault>,
+    /// Receipt outcome per number (others: delivered, `2`/`DELIVRD`).
+    pub receipts: Vec<ReceiptRule>,
+    /// Sandbox seconds between an accepted Submit and its first receipt push. Default 1.
+    pub receipt_delay_seconds: f64,
 }
 
 impl Default for SandboxConfig {
+    /// Permissive: default accounts, system clock, no frequency limit, no fault.
     fn default() -> SandboxConfig {
         SandboxConfig {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -64,6 +135,25 @@ impl Default for SandboxConfig {
             dynamic_password_max_age: 600,
             log_capacity: 100_000,
             worker_threads: 2,
+            limits: Limits::OFF,
+            time_scale: 1.0,
+            blacklist: Vec::new(),
+            sensitive_words: Vec::new(),
+            denied_ips: Vec::new(),
+            faults: Vec::new(),
+            receipts: Vec::new(),
+            receipt_delay_seconds: 1.0,
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// The default configuration with the platform's documented per-number limits on
+    /// ([`Limits::PLATFORM`]): what `ihuyi sandbox` runs.
+    pub fn faithful() -> SandboxConfig {
+        SandboxConfig {
+            limits: Limits::PLATFORM,
+            ..SandboxConfig::default()
         }
     }
 }
@@ -75,7 +165,10 @@ impl std::fmt::Debug for SandboxConfig {
             .field("accounts", &self.accounts)
             .field("dynamic_password_max_age", &self.dynamic_password_max_age)
             .field("log_capacity", &self.log_capacity)
-            .finish()
+            .field("limits", &self.limits)
+            .field("time_scale", &self.time_scale)
+            .field("faults", &self.faults)
+            .finish_non_exhaustive()
     }
 }
 
@@ -159,9 +252,37 @@ impl Sandbox {
         self.state.log.snapshot()
     }
 
-    /// Forgets the request log and restores the configured balances.
+    /// Restores the configured balances and forgets the request log, pushes, per-number counts,
+    /// fault hits and clock moves.
     pub fn reset(&self) {
         self.state.reset();
+    }
+
+    /// Every receipt push made, oldest first.
+    pub fn pushes(&self) -> Vec<PushAttempt> {
+        self.state.pushes.snapshot()
+    }
+
+    /// Replaces the faults in force.
+    pub fn set_faults(&self, faults: Vec<Fault>) {
+        self.state.set_faults(faults);
+    }
+
+    /// Puts a scenario in force (as `POST /_sandbox/scenario` does), then resets.
+    pub fn apply_scenario(&self, scenario: &Scenario) -> Result<(), ScenarioError> {
+        let config = scenario.to_config(SandboxConfig::default())?;
+        self.state.apply(&config, scenario.clock.is_some());
+        Ok(())
+    }
+
+    /// Sandbox time, Unix seconds.
+    pub fn now(&self) -> u64 {
+        self.state.clock.now()
+    }
+
+    /// Moves sandbox time by `seconds` (negative goes back); undone by [`Sandbox::reset`].
+    pub fn advance_clock(&self, seconds: i64) {
+        self.state.clock.advance(seconds);
     }
 
     /// Stops the server and waits for its thread.

@@ -1,16 +1,21 @@
-//! The HTTP side of the sandbox: hyper over tokio, keep-alive, one port for every product.
+//! The HTTP side of the sandbox: hyper over tokio, keep-alive, one port for every product, admin
+//! endpoints under `/_sandbox/`, and the injected faults.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 
+use super::admin;
+use super::body::Reply;
+use super::faults::FaultAction;
 use super::handler::{ApiCall, State};
 use super::respond::render;
 use crate::catalogue::Product;
@@ -18,6 +23,24 @@ use crate::wire::parse_form;
 
 /// The largest request body accepted.
 const MAX_REQUEST_BODY: usize = 64 * 1024;
+
+/// The page a `http_500` fault answers, like a PHP front end's error page.
+const HTML_500: &str = "<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title></head>\n<body><h1>Internal Server Error</h1>\n<p>The server encountered an internal error and was unable to complete your request.</p>\n<hr><address>nginx</address></body></html>\n";
+
+/// What a `garbage` fault answers with `200 OK`.
+const GARBAGE: &[u8] = b"\x1f\x8b\x08<<<ERR#??>>> upstream said: ok=maybe; code=two\n";
+
+/// Returned by the service to make hyper close the connection without answering.
+#[derive(Debug)]
+pub(crate) struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by an injected fault")
+    }
+}
+
+impl std::error::Error for Dropped {}
 
 pub(crate) async fn serve(
     listener: std::net::TcpListener,
@@ -34,10 +57,11 @@ pub(crate) async fn serve(
                 let Ok((stream, peer)) = accepted else { continue };
                 let _ = stream.set_nodelay(true);
                 let state = Arc::clone(&state);
+                let peer = peer.ip().to_canonical();
                 tokio::spawn(async move {
                     let service = service_fn(move |req| {
                         let state = Arc::clone(&state);
-                        async move { Ok::<_, std::convert::Infallible>(answer(req, &state, peer).await) }
+                        async move { answer(req, state, peer).await }
                     });
                     let _ = http1::Builder::new()
                         .keep_alive(true)
@@ -49,57 +73,101 @@ pub(crate) async fn serve(
     }
 }
 
-async fn answer(req: Request<Incoming>, state: &State, peer: SocketAddr) -> Response<Full<Bytes>> {
-    let http_method = req.method().as_str().to_owned();
-    let path = req.uri().path().to_owned();
-    let query = req.uri().query().unwrap_or("").to_owned();
-    let body = match Limited::new(req.into_body(), MAX_REQUEST_BODY)
-        .collect()
-        .await
-    {
+async fn answer(
+    req: Request<Incoming>,
+    state: Arc<State>,
+    peer: IpAddr,
+) -> Result<Response<Reply>, Dropped> {
+    if req.uri().path().starts_with(admin::PREFIX) {
+        return Ok(admin::answer(req, &state).await);
+    }
+    let (parts, body) = req.into_parts();
+    let http_method = parts.method.as_str();
+    let path = parts.uri.path();
+    let query = parts.uri.query().unwrap_or("");
+    let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(_) => return plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n"),
+        Err(_) => {
+            return Ok(plain(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request body too large\n",
+            ));
+        }
     };
     // Fields come from the query and, for any method, a form body (the vendor's demos send both
     // shapes; the body wins on a repeated name). The content type is not required.
     let mut fields = parse_form(query.as_bytes());
     fields.extend(parse_form(&body));
-
-    let Some(product) = product_for_path(&path) else {
-        state.record_other(&http_method, &path, &fields);
-        return plain(StatusCode::NOT_FOUND, "404 Not Found\n");
-    };
+    let product = product_for_path(path);
     let method = fields
         .iter()
         .find(|(k, _)| k == "method")
-        .map(|(_, v)| v.clone())
+        .map(|(_, v)| v.as_str())
         .unwrap_or_default();
-    let json = fields
-        .iter()
-        .rev()
-        .find(|(k, _)| k == "format")
-        .is_some_and(|(_, v)| v.eq_ignore_ascii_case("json"));
     let call = ApiCall {
         product,
-        method: &method,
-        http_method: &http_method,
-        path: &path,
+        method: if product.is_some() { method } else { "" },
+        http_method,
+        path,
         fields: &fields,
-        _peer: peer_ip(peer),
+        peer,
     };
-    match state.handle(&call) {
-        Some(answer) => {
-            let (content_type, body) = render(product, &answer, json);
-            Response::builder()
-                .status(StatusCode::OK)
-                .header("content-type", content_type)
-                .body(Full::new(Bytes::from(body)))
-                .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "error\n"))
+    let Some(product) = product else {
+        state.record_unhandled(&call, None);
+        return Ok(plain(StatusCode::NOT_FOUND, "404 Not Found\n"));
+    };
+
+    let settings = state.settings();
+    let index = state.next_api_index();
+    let fault = settings.faults.pick(index, call.field("mobile"));
+    match fault {
+        Some(FaultAction::Close) => {
+            state.record_unhandled(&call, Some("close"));
+            return Err(Dropped);
         }
-        None => plain(
+        Some(FaultAction::Http500) => {
+            state.record_unhandled(&call, Some("http_500"));
+            return Ok(with_type(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "text/html; charset=utf-8",
+                Reply::whole(HTML_500),
+            ));
+        }
+        Some(FaultAction::Garbage) => {
+            state.record_unhandled(&call, Some("garbage"));
+            return Ok(with_type(
+                StatusCode::OK,
+                "text/html; charset=utf-8",
+                Reply::whole(GARBAGE),
+            ));
+        }
+        _ => {}
+    }
+    let json = call
+        .field("format")
+        .is_some_and(|v| v.eq_ignore_ascii_case("json"));
+    let Some(answer) = state.handle(&call, &settings, fault.map(|f| f.name())) else {
+        return Ok(plain(
             StatusCode::BAD_REQUEST,
             "unknown method: expected Submit or GetNum\n",
-        ),
+        ));
+    };
+    let (content_type, text) = render(product, &answer, json);
+    match fault {
+        Some(FaultAction::AcceptThenDrop) => Err(Dropped),
+        Some(FaultAction::Delay { ms }) => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            Ok(with_type(StatusCode::OK, content_type, Reply::whole(text)))
+        }
+        Some(FaultAction::SlowDrip {
+            chunk_bytes,
+            interval_ms,
+        }) => Ok(with_type(
+            StatusCode::OK,
+            content_type,
+            Reply::drip(text, chunk_bytes, Duration::from_millis(interval_ms)),
+        )),
+        _ => Ok(with_type(StatusCode::OK, content_type, Reply::whole(text))),
     }
 }
 
@@ -107,16 +175,24 @@ fn product_for_path(path: &str) -> Option<Product> {
     Product::ALL.into_iter().find(|p| p.spec().path == path)
 }
 
-fn peer_ip(peer: SocketAddr) -> IpAddr {
-    peer.ip().to_canonical()
-}
-
-fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
+pub(crate) fn with_type(
+    status: StatusCode,
+    content_type: &'static str,
+    body: Reply,
+) -> Response<Reply> {
+    let mut response = Response::new(body);
     *response.status_mut() = status;
     response.headers_mut().insert(
-        "content-type",
-        hyper::header::HeaderValue::from_static("text/plain; charset=utf-8"),
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static(content_type),
     );
     response
+}
+
+pub(crate) fn plain(status: StatusCode, text: &'static str) -> Response<Reply> {
+    with_type(
+        status,
+        "text/plain; charset=utf-8",
+        Reply::whole(Bytes::from_static(text.as_bytes())),
+    )
 }

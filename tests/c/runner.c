@@ -11,6 +11,8 @@ struct context ctx;
 const char *const PRODUCTS[3] = {"sms", "voice", "isms"};
 
 static char case_name[256];
+/* Which statuses the suite has seen returned when it expected them: every one must be. */
+static int seen_status[200];
 static int case_open, case_failures, passed, failed;
 
 void case_begin(const char *fmt, ...) {
@@ -53,7 +55,10 @@ int check_true(int ok, const char *expr, const char *file, int line) {
 int check_status(ihuyi_status got, ihuyi_status want, const char *expr, const char *file,
                  int line) {
     char what[1024];
-    if (got == want) return 1;
+    if (got == want) {
+        if ((int)got >= 0 && (int)got < 200) seen_status[(int)got] = 1;
+        return 1;
+    }
     snprintf(what, sizeof what, "%s gave %s, expected %s (last error: %s)", expr,
              ihuyi_status_name((int)got), ihuyi_status_name((int)want), last_message());
     return record(0, file, line, what);
@@ -136,6 +141,18 @@ int main(int argc, char **argv) {
     test_handles();
     test_threads();
     test_more();
+
+    case_begin("every ihuyi_status value was returned by some call above");
+    {
+        static const ihuyi_status all[] = {
+            IHUYI_OK, IHUYI_ERR_VALIDATION, IHUYI_ERR_API, IHUYI_ERR_UNREACHABLE,
+            IHUYI_ERR_OUTCOME_UNKNOWN, IHUYI_ERR_NULL_ARGUMENT, IHUYI_ERR_INVALID_UTF8,
+            IHUYI_ERR_INVALID_ARGUMENT, IHUYI_ERR_BUFFER_TOO_SMALL, IHUYI_ERR_INVALID_HANDLE,
+            IHUYI_ERR_NOT_FOUND, IHUYI_ERR_IO, IHUYI_ERR_PANIC};
+        for (i = 0; i < (int)(sizeof all / sizeof all[0]); i++)
+            if (!CHECK(seen_status[all[i]])) printf("  never seen: %s\n", ihuyi_status_name(all[i]));
+    }
+    case_end();
 
     for (i = 0; i < 3; i++) {
         ihuyi_string_free(ctx.account[i]);

@@ -1,11 +1,13 @@
-//! `ihuyi`: send, check balance, run the sandbox.
+//! `ihuyi`: send, check balance, estimate, run the sandbox.
 //!
 //! Exit codes: 0 accepted, 1 api refusal, 2 usage or validation (nothing sent), 3 unreachable,
 //! 4 outcome unknown. Human text and errors go to stderr; stdout carries only results (the id,
 //! the balance, or one JSON object with `--output json`). The key is never printed.
 
 mod common;
+mod estimate;
 mod output;
+mod receipts_cmd;
 mod sandbox_cmd;
 mod send;
 
@@ -25,8 +27,14 @@ enum Command {
     Send(send::SendArgs),
     /// Show the remaining balance (GetNum).
     Balance(send::BalanceArgs),
+    /// Count characters and billed segments, and flag what the platform would refuse (nothing
+    /// is sent); with --csv, total a bulk file.
+    #[command(after_help = estimate::AFTER_HELP)]
+    Estimate(estimate::EstimateArgs),
     /// Run the local sandbox server until interrupted.
     Sandbox(sandbox_cmd::SandboxArgs),
+    /// Receive delivery receipts pushed by the platform (or the sandbox).
+    Receipts(receipts_cmd::ReceiptsArgs),
 }
 
 fn main() {
@@ -35,6 +43,8 @@ fn main() {
         Command::Send(args) => send::run_send(args),
         Command::Balance(args) => send::run_balance(args),
         Command::Sandbox(args) => sandbox_cmd::run(args),
+        Command::Estimate(args) => estimate::run(args),
+        Command::Receipts(args) => receipts_cmd::run(args),
     };
     std::process::exit(code);
 }

@@ -2,9 +2,10 @@
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 
 use clap::Args;
-use ihuyi::sandbox::{Sandbox, SandboxConfig};
+use ihuyi::sandbox::{Sandbox, SandboxConfig, Scenario};
 use serde_json::json;
 
 use crate::common::OutputArg;
@@ -20,13 +21,37 @@ pub struct SandboxArgs {
     /// How the start-up banner is printed on stdout.
     #[arg(long, value_enum, default_value = "text")]
     pub output: OutputArg,
+    /// A scenario file (TOML, or JSON when it ends in .json): accounts, balances, limits,
+    /// blacklist, templates, push URLs, receipt outcomes, faults, clock. See
+    /// examples/sandbox/scenario.toml.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// Turn the per-number frequency limits off (by default the sandbox enforces the platform's:
+    /// 1 per second, 5 per day, 5 verification codes per day).
+    #[arg(long, conflicts_with = "scenario")]
+    pub permissive: bool,
 }
 
 pub fn run(args: SandboxArgs) -> i32 {
-    let config = SandboxConfig {
+    let base = SandboxConfig {
         bind: SocketAddr::new(args.bind, args.port),
-        ..SandboxConfig::default()
+        ..if args.permissive {
+            SandboxConfig::default()
+        } else {
+            SandboxConfig::faithful()
+        }
     };
+    let config = match &args.scenario {
+        None => base,
+        Some(path) => match Scenario::load(path).and_then(|s| s.to_config(base)) {
+            Ok(config) => config,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        },
+    };
+    let limits = config.limits;
     let sandbox = match Sandbox::start(config) {
         Ok(s) => s,
         Err(e) => {
@@ -46,7 +71,7 @@ pub fn run(args: SandboxArgs) -> i32 {
                 .collect();
             println!(
                 "{}",
-                json!({ "base_url": sandbox.base_url(), "accounts": accounts })
+                json!({ "base_url": sandbox.base_url(), "accounts": accounts, "limits": limits })
             );
         }
         OutputArg::Text => {
@@ -60,6 +85,15 @@ pub fn run(args: SandboxArgs) -> i32 {
                     a.balance
                 );
             }
+            if limits.is_off() {
+                println!("  per-number limits: off");
+            } else {
+                println!(
+                    "  per-number limits: {}/s (4080), {}/day (4082), {} codes/day (4085); 0 = off",
+                    limits.per_second, limits.per_day, limits.codes_per_day
+                );
+            }
+            println!("  admin: {}/_sandbox/requests", sandbox.base_url());
             println!("(sandbox credentials, not secrets; Ctrl-C stops it)");
         }
     }

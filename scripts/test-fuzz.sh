@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# A smoke run of every cargo-fuzz target (tens of seconds each) plus the saved reproducers.
+# Long runs (>= 10 million executions each) are recorded in FUZZING.md: bench/fuzz-long.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CARGO_FUZZ_VERSION=0.13.1
+if ! cargo fuzz --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION"; then
+  cargo install cargo-fuzz --locked --version "$CARGO_FUZZ_VERSION"
+fi
+# cargo-fuzz needs nightly-only flags (sanitizers); the stable toolchain accepts them this way.
+export RUSTC_BOOTSTRAP=1
+seconds=${FUZZ_SECONDS:-20}
+cd fuzz
+targets=$(cargo fuzz list)
+for target in $targets; do
+  mkdir -p "corpus/$target"
+  # Saved reproducers (inputs that once crashed) must pass first.
+  if [ -d "regressions/$target" ] && [ -n "$(ls -A "regressions/$target")" ]; then
+    cargo fuzz run "$target" "regressions/$target" -- -runs=0
+  fi
+  cargo fuzz run "$target" "corpus/$target" -- -max_total_time="$seconds" -print_final_stats=1 2>&1 \
+    | grep -E "stat::number_of_executed_units|Done|ERROR|panicked" || true
+  # A crash makes cargo fuzz exit non-zero and leaves artifacts/: fail on either.
+  if [ -d "artifacts/$target" ] && [ -n "$(ls -A "artifacts/$target" 2>/dev/null)" ]; then
+    echo "fuzz target $target found a crash: fuzz/artifacts/$target" >&2
+    exit 1
+  fi
+done
+echo "fuzz smoke: $(echo $targets | wc -w) passed, 0 failed"
