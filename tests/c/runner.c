@@ -141,6 +141,7 @@ int main(int argc, char **argv) {
     test_handles();
     test_threads();
     test_more();
+    test_know();
 
     case_begin("every ihuyi_status value was returned by some call above");
     {

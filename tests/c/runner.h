@@ -60,5 +60,6 @@ void test_network(void);
 void test_handles(void);
 void test_threads(void);
 void test_more(void);
+void test_know(void);
 
 #endif

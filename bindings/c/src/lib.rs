@@ -21,6 +21,8 @@
 mod args;
 mod client;
 mod error;
+mod estimate;
+mod guard;
 mod handles;
 mod panic;
 mod pure;
@@ -32,6 +34,8 @@ use std::ffi::c_char;
 
 pub use client::*;
 pub use error::*;
+pub use estimate::*;
+pub use guard::*;
 pub use panic::ihuyi_selftest_panic;
 pub use pure::*;
 pub use receipt::*;
