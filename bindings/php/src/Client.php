@@ -40,6 +40,10 @@ final class Client
      * @param int|null    $sendTimeoutMs     default 10000
      * @param int|null    $responseTimeoutMs default 15000; past it the outcome is unknown
      * @param int|null    $maxIdleConnections default 64
+     * @param bool        $strictMobile      refuse a mobile not already in the API's form instead
+     *                                       of normalizing it (default: `+86 138-0013-8000` is
+     *                                       sent as `13800138000`; see Client::normalizeMobile())
+     * @param FrequencyGuard|null $frequencyGuard a local guard consulted before each send
      *
      * @throws Exception\ValidationException for a bad product, account, key, URL or setting
      * @throws IhuyiException                when the library cannot be loaded
@@ -55,6 +59,8 @@ final class Client
         ?int $sendTimeoutMs = null,
         ?int $responseTimeoutMs = null,
         ?int $maxIdleConnections = null,
+        bool $strictMobile = false,
+        ?FrequencyGuard $frequencyGuard = null,
     ) {
         $ffi = Library::ffi();
         $this->product = strtolower($product);
@@ -100,6 +106,15 @@ final class Client
                     $builder,
                     self::millis('max idle connections', $maxIdleConnections),
                 ), 'setting the connection pool');
+            }
+            if ($strictMobile) {
+                Native::check($ffi, $ffi->ihuyi_client_builder_set_strict_mobile($builder, true), 'setting strict numbers');
+            }
+            if ($frequencyGuard !== null) {
+                Native::check($ffi, $ffi->ihuyi_client_builder_set_frequency_guard(
+                    $builder,
+                    $frequencyGuard->handle(),
+                ), 'setting the frequency guard');
             }
             $client = $ffi->new('ihuyi_client*');
             Native::check($ffi, $ffi->ihuyi_client_builder_build($builder, \FFI::addr($client)), 'creating the client');
@@ -152,6 +167,26 @@ final class Client
         $num = $ffi->new('int64_t');
         Native::check($ffi, $ffi->ihuyi_client_balance($this->live(), \FFI::addr($num)), 'balance');
         return (int) $num->cdata;
+    }
+
+    /**
+     * Turns a number as people type it into the form the API of `$product` accepts:
+     * `+86 138-0013-8000` becomes `13800138000` for sms and voice; `00852-61234567` becomes
+     * `852 61234567` for isms, checked against that country's numbering plan. send() does this
+     * itself unless the client is strict.
+     *
+     * @throws Exception\ValidationException it cannot be a number for that product
+     */
+    public static function normalizeMobile(string $product, string $mobile): string
+    {
+        $ffi = Library::ffi();
+        $out = Native::outString($ffi);
+        Native::check($ffi, $ffi->ihuyi_normalize_mobile(
+            Native::cString('product', $product),
+            Native::cString('mobile', $mobile),
+            \FFI::addr($out),
+        ), 'normalizing the number');
+        return Native::takeString($ffi, $out);
     }
 
     /** Releases the native client (idempotent; also done when the object is destroyed). */
