@@ -168,6 +168,8 @@ public final class IhuyiClient implements AutoCloseable {
         private String passwordMode;
         private long[] timeoutsMs;
         private int maxIdleConnections;
+        private boolean strictMobile;
+        private FrequencyGuard frequencyGuard;
 
         private Builder(String product, String account, String apiKey) {
             this.product = product;
@@ -229,6 +231,27 @@ public final class IhuyiClient implements AutoCloseable {
         }
 
         /**
+         * @param strict true to refuse (with {@link ValidationException}) a mobile that is not
+         *     already in the API's form, instead of normalizing it (the default: {@code +86
+         *     138-0013-8000} is sent as {@code 13800138000}; see {@link Ihuyi#normalizeMobile})
+         * @return this
+         */
+        public Builder strictMobile(boolean strict) {
+            this.strictMobile = strict;
+            return this;
+        }
+
+        /**
+         * @param guard a local frequency guard consulted before each send (clients given one
+         *     guard share its counts); null for none (the default)
+         * @return this
+         */
+        public Builder frequencyGuard(FrequencyGuard guard) {
+            this.frequencyGuard = guard;
+            return this;
+        }
+
+        /**
          * @return a new client; close it when done
          * @throws ValidationException a bad product, account, key, URL or setting
          * @throws IhuyiException the native library cannot be loaded
@@ -258,6 +281,12 @@ public final class IhuyiClient implements AutoCloseable {
                     }
                     if (maxIdleConnections > 0) {
                         Native.check(Native.clientBuilderSetMaxIdleConnections(builder, maxIdleConnections), "setting the connection pool");
+                    }
+                    if (strictMobile) {
+                        Native.check(Native.clientBuilderSetStrictMobile(builder, true), "setting strict numbers");
+                    }
+                    if (frequencyGuard != null) {
+                        Native.check(Native.clientBuilderSetFrequencyGuard(builder, frequencyGuard.live()), "setting the frequency guard");
                     }
                     MemorySegment clientCell = Native.outPointer(arena);
                     Native.check(Native.clientBuilderBuild(builder, clientCell), "creating the client");

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -92,6 +93,23 @@ final class Native {
     private static final MethodHandle SANDBOX_REQUEST_COUNT = handle("ihuyi_sandbox_request_count", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SANDBOX_RESET = handle("ihuyi_sandbox_reset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle SANDBOX_STOP = handle("ihuyi_sandbox_stop", FunctionDescriptor.ofVoid(ADDRESS));
+
+    private static final MethodHandle ESTIMATE_NEW = handle("ihuyi_estimate_new", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle ESTIMATE_CHARACTERS = handle("ihuyi_estimate_characters", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle ESTIMATE_UTF16_UNITS = handle("ihuyi_estimate_utf16_units", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle ESTIMATE_SEGMENTS = handle("ihuyi_estimate_segments", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle ESTIMATE_ACCEPTABLE = handle("ihuyi_estimate_acceptable", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle ESTIMATE_SIGNATURE_ADDED = handle("ihuyi_estimate_signature_added", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle ESTIMATE_RULE = handle("ihuyi_estimate_rule", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle ESTIMATE_MESSAGE = handle("ihuyi_estimate_message", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle ESTIMATE_WARNING_COUNT = handle("ihuyi_estimate_warning_count", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle ESTIMATE_WARNING = handle("ihuyi_estimate_warning", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle ESTIMATE_FREE = handle("ihuyi_estimate_free", FunctionDescriptor.ofVoid(ADDRESS));
+    private static final MethodHandle NORMALIZE_MOBILE = handle("ihuyi_normalize_mobile", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle FREQUENCY_GUARD_NEW = handle("ihuyi_frequency_guard_new", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
+    private static final MethodHandle FREQUENCY_GUARD_FREE = handle("ihuyi_frequency_guard_free", FunctionDescriptor.ofVoid(ADDRESS));
+    private static final MethodHandle CLIENT_BUILDER_SET_STRICT_MOBILE = handle("ihuyi_client_builder_set_strict_mobile", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_BOOLEAN));
+    private static final MethodHandle CLIENT_BUILDER_SET_FREQUENCY_GUARD = handle("ihuyi_client_builder_set_frequency_guard", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
 
     private Native() {}
 
@@ -569,6 +587,134 @@ final class Native {
             SANDBOX_STOP.invokeExact(a0);
         } catch (Throwable t) {
             throw unexpected("ihuyi_sandbox_stop", t);
+        }
+    }
+
+    static int estimateNew(MemorySegment a0, MemorySegment a1, MemorySegment a2, MemorySegment a3, MemorySegment a4) {
+        try {
+            return (int) ESTIMATE_NEW.invokeExact(a0, a1, a2, a3, a4);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_estimate_new", t);
+        }
+    }
+
+    static int estimateCharacters(MemorySegment a0, MemorySegment a1) {
+        try {
+            return (int) ESTIMATE_CHARACTERS.invokeExact(a0, a1);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_estimate_characters", t);
+        }
+    }
+
+    static int estimateUtf16Units(MemorySegment a0, MemorySegment a1) {
+        try {
+            return (int) ESTIMATE_UTF16_UNITS.invokeExact(a0, a1);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_estimate_utf16_units", t);
+        }
+    }
+
+    static int estimateSegments(MemorySegment a0, MemorySegment a1) {
+        try {
+            return (int) ESTIMATE_SEGMENTS.invokeExact(a0, a1);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_estimate_segments", t);
+        }
+    }
+
+    static int estimateAcceptable(MemorySegment a0, MemorySegment a1) {
+        try {
+            return (int) ESTIMATE_ACCEPTABLE.invokeExact(a0, a1);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_estimate_acceptable", t);
+        }
+    }
+
+    static int estimateSignatureAdded(MemorySegment a0, MemorySegment a1) {
+        try {
+            return (int) ESTIMATE_SIGNATURE_ADDED.invokeExact(a0, a1);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_estimate_signature_added", t);
+        }
+    }
+
+    static int estimateRule(MemorySegment a0, MemorySegment a1, MemorySegment a2, MemorySegment a3) {
+        try {
+            return (int) ESTIMATE_RULE.invokeExact(a0, a1, a2, a3);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_estimate_rule", t);
+        }
+    }
+
+    static int estimateMessage(MemorySegment a0, MemorySegment a1) {
+        try {
+            return (int) ESTIMATE_MESSAGE.invokeExact(a0, a1);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_estimate_message", t);
+        }
+    }
+
+    static int estimateWarningCount(MemorySegment a0, MemorySegment a1) {
+        try {
+            return (int) ESTIMATE_WARNING_COUNT.invokeExact(a0, a1);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_estimate_warning_count", t);
+        }
+    }
+
+    static int estimateWarning(MemorySegment a0, long a1, MemorySegment a2, MemorySegment a3, MemorySegment a4) {
+        try {
+            return (int) ESTIMATE_WARNING.invokeExact(a0, a1, a2, a3, a4);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_estimate_warning", t);
+        }
+    }
+
+    static void estimateFree(MemorySegment a0) {
+        try {
+            ESTIMATE_FREE.invokeExact(a0);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_estimate_free", t);
+        }
+    }
+
+    static int normalizeMobile(MemorySegment a0, MemorySegment a1, MemorySegment a2) {
+        try {
+            return (int) NORMALIZE_MOBILE.invokeExact(a0, a1, a2);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_normalize_mobile", t);
+        }
+    }
+
+    static int frequencyGuardNew(long a0, long a1, long a2, MemorySegment a3) {
+        try {
+            return (int) FREQUENCY_GUARD_NEW.invokeExact(a0, a1, a2, a3);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_frequency_guard_new", t);
+        }
+    }
+
+    static void frequencyGuardFree(MemorySegment a0) {
+        try {
+            FREQUENCY_GUARD_FREE.invokeExact(a0);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_frequency_guard_free", t);
+        }
+    }
+
+    static int clientBuilderSetStrictMobile(MemorySegment a0, boolean a1) {
+        try {
+            return (int) CLIENT_BUILDER_SET_STRICT_MOBILE.invokeExact(a0, a1);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_client_builder_set_strict_mobile", t);
+        }
+    }
+
+    static int clientBuilderSetFrequencyGuard(MemorySegment a0, MemorySegment a1) {
+        try {
+            return (int) CLIENT_BUILDER_SET_FREQUENCY_GUARD.invokeExact(a0, a1);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_client_builder_set_frequency_guard", t);
         }
     }
 }
