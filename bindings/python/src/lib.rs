@@ -6,6 +6,7 @@
 mod client;
 mod convert;
 mod errors;
+mod know;
 mod pure;
 mod sandbox;
 
@@ -25,5 +26,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pure::parse_receipt, m)?)?;
     m.add_function(wrap_pyfunction!(pure::dynamic_password, m)?)?;
     m.add_function(wrap_pyfunction!(pure::interpret_answer, m)?)?;
+    m.add_class::<know::Estimate>()?;
+    m.add_class::<know::EstimateWarning>()?;
+    m.add_class::<know::FrequencyGuard>()?;
+    m.add_function(wrap_pyfunction!(know::estimate, m)?)?;
+    m.add_function(wrap_pyfunction!(know::normalize_mobile, m)?)?;
     Ok(())
 }

@@ -32,6 +32,9 @@ from ._errors import (
 from ._native import (
     ACK_BODY,
     Client,
+    Estimate,
+    EstimateWarning,
+    FrequencyGuard,
     LoggedRequest,
     Receipt,
     Sandbox,
@@ -39,7 +42,9 @@ from ._native import (
     SendResult,
     __version__,
     dynamic_password,
+    estimate,
     interpret_answer,
+    normalize_mobile,
     parse_receipt,
 )
 
@@ -47,6 +52,9 @@ __all__ = [
     "ACK_BODY",
     "ApiError",
     "Client",
+    "Estimate",
+    "EstimateWarning",
+    "FrequencyGuard",
     "IhuyiError",
     "LoggedRequest",
     "OutcomeUnknownError",
@@ -58,6 +66,8 @@ __all__ = [
     "ValidationError",
     "__version__",
     "dynamic_password",
+    "estimate",
     "interpret_answer",
+    "normalize_mobile",
     "parse_receipt",
 ]
