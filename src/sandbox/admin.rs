@@ -10,6 +10,7 @@
 //! | `POST /_sandbox/scenario` | put a scenario (JSON, the scenario file's format) in force, then reset |
 //! | `GET`/`POST /_sandbox/faults` | the faults in force / replace them with a JSON array |
 //! | `GET`/`POST /_sandbox/clock` | sandbox time / move it: `{"advance_seconds": N}` |
+//! | `GET /_sandbox/`, `inbox`, `phone`, `ledger`, `changes`, `ui/…` | the inbox page and its data: see `inbox.rs` |
 
 use std::sync::Arc;
 
@@ -23,6 +24,7 @@ use serde_json::{Value, json};
 use super::body::Reply;
 use super::faults::Fault;
 use super::handler::State;
+use super::inbox::{self, UiRequest};
 use super::scenario::Scenario;
 use super::server::with_type;
 
@@ -37,6 +39,9 @@ pub(crate) async fn answer(req: Request<Incoming>, state: &Arc<State>) -> Respon
     let name = req.uri().path()[PREFIX.len()..]
         .trim_end_matches('/')
         .to_owned();
+    if let Some(ui) = UiRequest::of(&req, &name) {
+        return inbox::answer(ui, state).await;
+    }
     let body = match Limited::new(req.into_body(), MAX_ADMIN_BODY)
         .collect()
         .await

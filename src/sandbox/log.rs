@@ -2,6 +2,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 
@@ -48,6 +49,8 @@ impl LoggedRequest {
 pub(crate) struct RequestLog {
     entries: Mutex<VecDeque<LoggedRequest>>,
     capacity: usize,
+    /// Bumped by every push and clear, so the inbox page can tell cheaply that something changed.
+    version: AtomicU64,
 }
 
 impl RequestLog {
@@ -55,7 +58,19 @@ impl RequestLog {
         RequestLog {
             entries: Mutex::new(VecDeque::new()),
             capacity: capacity.max(1),
+            version: AtomicU64::new(0),
         }
+    }
+
+    /// Changes since start: grows on every push and clear.
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::Relaxed)
+    }
+
+    /// Runs `f` over the entries, oldest first, under the lock: a read of 10 000 entries without
+    /// cloning them.
+    pub fn visit<R>(&self, f: impl FnOnce(&VecDeque<LoggedRequest>) -> R) -> R {
+        f(&self.entries.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     pub fn push(&self, entry: LoggedRequest) {
@@ -64,6 +79,7 @@ impl RequestLog {
             entries.pop_front();
         }
         entries.push_back(entry);
+        self.version.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn snapshot(&self) -> Vec<LoggedRequest> {
@@ -76,5 +92,6 @@ impl RequestLog {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clear();
+        self.version.fetch_add(1, Ordering::Relaxed);
     }
 }

@@ -3,6 +3,7 @@
 //! [`MAX_PUSHES`] pushes, waiting 60 s, then 120 s, … of sandbox time between them.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -114,6 +115,8 @@ impl PushJob {
 pub(crate) struct PushLog {
     entries: Mutex<VecDeque<PushAttempt>>,
     capacity: usize,
+    /// Bumped by every push and clear (see `RequestLog::version`).
+    version: AtomicU64,
 }
 
 impl PushLog {
@@ -121,7 +124,18 @@ impl PushLog {
         PushLog {
             entries: Mutex::new(VecDeque::new()),
             capacity: capacity.max(1),
+            version: AtomicU64::new(0),
         }
+    }
+
+    /// Changes since start: grows on every push and clear.
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::Relaxed)
+    }
+
+    /// Runs `f` over the pushes, oldest first, under the lock.
+    pub fn visit<R>(&self, f: impl FnOnce(&VecDeque<PushAttempt>) -> R) -> R {
+        f(&self.entries.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     pub fn push(&self, attempt: PushAttempt) {
@@ -130,6 +144,7 @@ impl PushLog {
             entries.pop_front();
         }
         entries.push_back(attempt);
+        self.version.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn snapshot(&self) -> Vec<PushAttempt> {
@@ -142,6 +157,7 @@ impl PushLog {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clear();
+        self.version.fetch_add(1, Ordering::Relaxed);
     }
 }
 
