@@ -55,9 +55,12 @@
 
   // Long polling: the server answers as soon as the log or the pushes change (or after 25 s).
   async function watch() {
+    // The first request answers at once, to show the connection is up.
+    var wait = 0;
     for (;;) {
       try {
-        var response = await fetch('changes?since=' + version + '&wait=25', { cache: 'no-store' });
+        var response = await fetch('changes?since=' + version + '&wait=' + wait, { cache: 'no-store' });
+        wait = 25;
         if (!response.ok) { throw new Error('changes: HTTP ' + response.status); }
         var changed = await response.json();
         setLive(true);

@@ -101,7 +101,11 @@ pub(crate) fn view(
     if let Some(page) = inbox {
         tabs(&mut out, page);
     }
-    out.push_str("<div class=\"cols\"><main>");
+    out.push_str(if phone.is_some() {
+        "<div class=\"cols phone-screen\"><main>"
+    } else {
+        "<div class=\"cols\"><main>"
+    });
     if let Some(page) = inbox {
         inbox_table(&mut out, page);
     }
@@ -343,7 +347,7 @@ fn aside(out: &mut String, ledger: &Ledger) {
         }
         if let Some(url) = &a.push_url {
             state.push(format!(
-                "<span class=\"flag\">receipts → {}</span>",
+                "<span class=\"flag\" title=\"receipts pushed to {}\">receipts on</span>",
                 escape(url)
             ));
         }

@@ -230,21 +230,57 @@ fn is_submit(entry: &LoggedRequest) -> Option<Product> {
     entry.product.filter(|_| entry.method == "Submit")
 }
 
-/// Case-insensitive containment, with `needle` already lowercase. Digits-only needles (phone
-/// numbers, ids) skip the lowercasing of every candidate.
-fn contains_folded(hay: &str, needle: &str, needle_has_letters: bool) -> bool {
-    if needle_has_letters {
-        hay.to_lowercase().contains(needle)
-    } else {
-        hay.contains(needle)
+/// How a filter is compared with the text it searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fold {
+    /// No cased letter (digits, Chinese): plain containment.
+    None,
+    /// ASCII letters only among the cased ones: a byte-wise ASCII-insensitive scan, no allocation.
+    Ascii,
+    /// Other cased letters: lowercase the candidate.
+    Unicode,
+}
+
+impl Fold {
+    fn of(needle: &str) -> Fold {
+        let cased = |c: char| c.is_lowercase() || c.is_uppercase();
+        if !needle.chars().any(cased) {
+            Fold::None
+        } else if needle.chars().all(|c| c.is_ascii() || !cased(c)) {
+            Fold::Ascii
+        } else {
+            Fold::Unicode
+        }
     }
+
+    /// Whether `hay` contains `needle` (already lowercase) without regard to case.
+    fn contains(self, hay: &str, needle: &str) -> bool {
+        match self {
+            Fold::None => hay.contains(needle),
+            Fold::Ascii => {
+                let n = needle.as_bytes();
+                hay.as_bytes()
+                    .windows(n.len())
+                    .any(|w| w.eq_ignore_ascii_case(n))
+            }
+            Fold::Unicode => hay.to_lowercase().contains(needle),
+        }
+    }
+}
+
+/// Whether the number, the content or the id contains `needle` (lowercase; empty matches all).
+fn matches(entry: &LoggedRequest, needle: &str, fold: Fold) -> bool {
+    needle.is_empty()
+        || last_field(entry, "mobile").contains(needle)
+        || fold.contains(last_field(entry, "content"), needle)
+        || entry.id.as_deref().is_some_and(|id| id.contains(needle))
 }
 
 /// One inbox page.
 pub(crate) fn inbox(state: &State, query: &InboxQuery) -> InboxPage {
     let version = version(state);
     let needle = query.q.to_lowercase();
-    let letters = needle.chars().any(|c| c.is_alphabetic());
+    let fold = Fold::of(&needle);
     let mut counts = Counts::default();
     let mut matched = 0usize;
     let end = query.offset.saturating_add(query.limit);
@@ -254,11 +290,7 @@ pub(crate) fn inbox(state: &State, query: &InboxQuery) -> InboxPage {
             let Some(product) = is_submit(entry) else {
                 continue;
             };
-            if !needle.is_empty()
-                && !(last_field(entry, "mobile").contains(needle.as_str())
-                    || contains_folded(last_field(entry, "content"), &needle, letters)
-                    || entry.id.as_deref().is_some_and(|id| id.contains(&needle)))
-            {
+            if !matches(entry, &needle, fold) {
                 continue;
             }
             counts.add(product);
@@ -492,6 +524,27 @@ mod tests {
         assert_eq!(display(Product::Voice, "12ab"), "12ab");
         assert_eq!(display(Product::Voice, ""), "");
         assert_eq!(display(Product::Sms, "1234"), "1234");
+    }
+
+    #[test]
+    fn filters_ignore_case() {
+        for (needle, hay, hit) in [
+            ("shipped", "Order 1 has SHIPPED", true),
+            ("验证码", "您的验证码是:1234", true),
+            ("1380013", "to 13800138000", true),
+            ("ä", "Ärger", true),
+            ("code", "no match", false),
+        ] {
+            let lower = needle.to_lowercase();
+            assert_eq!(
+                Fold::of(&lower).contains(hay, &lower),
+                hit,
+                "{needle} in {hay}"
+            );
+        }
+        assert_eq!(Fold::of("验证码"), Fold::None);
+        assert_eq!(Fold::of("code 验证"), Fold::Ascii);
+        assert_eq!(Fold::of("ärger"), Fold::Unicode);
     }
 
     #[test]
