@@ -275,36 +275,56 @@ async function main() {
       figures.flood_seconds = ((Date.now() - t0) / 1000).toFixed(1);
       // The open page picks the burst up by itself.
       await page.waitForFunction((n) => document.querySelector('.tabs a[data-product=all] .n')?.textContent.replace(/\D/g, '') === String(n), MANY, { timeout: 20000 });
-      const tNav = Date.now();
-      await page.goto(inbox);
-      await page.waitForSelector('#inbox tbody tr');
-      figures.first_render_ms = Date.now() - tNav;
-      const nav = await page.evaluate(() => {
-        const n = performance.getEntriesByType('navigation')[0];
-        return { ttfb: n.responseStart - n.startTime, dcl: n.domContentLoadedEventEnd - n.startTime };
-      });
+      const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+      // First render: from navigation to the first page of rows on screen (median of 3 loads).
+      const loads = [];
+      let nav;
+      for (let i = 0; i < 3; i++) {
+        const tNav = Date.now();
+        await page.goto(inbox);
+        await page.waitForSelector('#inbox tbody tr');
+        loads.push(Date.now() - tNav);
+        nav = await page.evaluate(() => {
+          const n = performance.getEntriesByType('navigation')[0];
+          return { ttfb: n.responseStart - n.startTime, dcl: n.domContentLoadedEventEnd - n.startTime };
+        });
+      }
+      figures.first_render_ms = median(loads);
+      figures.first_render_all_ms = loads;
       figures.page_ttfb_ms = Math.round(nav.ttfb);
       figures.dom_content_loaded_ms = Math.round(nav.dcl);
       assert((await rows()) === 50, 'one page of 50 rows');
       await page.waitForSelector('body[data-ready=true]');
       const range = await page.locator('#range').innerText();
-      assert(range.replace(/\s/g, '').includes(`of${MANY}`.replace(/\s/g, '')) || range.replace(/\D/g, '').endsWith(String(MANY)), `range: ${range}`);
+      assert(range.replace(/\D/g, '').endsWith(String(MANY)), `range: ${range}`);
 
-      // Filter by text: time from the keystroke to the swapped view (includes a 120 ms debounce).
-      const before = Number(await page.evaluate(() => document.body.dataset.renders || 0));
-      const tFilter = Date.now();
-      await page.fill('#q', 'shipped');
-      await page.waitForFunction((b) => Number(document.body.dataset.renders || 0) > b, before, { timeout: 10000 });
-      figures.filter_text_ms = Date.now() - tFilter;
-      figures.filter_fetch_and_swap_ms = Number(await page.evaluate(() => document.body.dataset.renderMs));
+      // A filter: from the keystroke to the swapped view, including the 120 ms typing debounce
+      // (median of 3 runs per kind), and the fetch + swap alone as the page measures it.
+      async function timeFilter(text) {
+        await page.fill('#q', '');
+        await page.waitForFunction(() => !new URL(location.href).searchParams.has('q'));
+        await page.waitForFunction(() => document.querySelectorAll('#inbox tbody tr').length === 50);
+        const before = Number(await page.evaluate(() => document.body.dataset.renders || 0));
+        const t = Date.now();
+        await page.fill('#q', text);
+        await page.waitForFunction(([b, q]) => Number(document.body.dataset.renders || 0) > b
+          && document.body.dataset.query === q, [before, new URLSearchParams({ q: text }).toString()], { timeout: 10000 });
+        return [Date.now() - t, Number(await page.evaluate(() => document.body.dataset.renderMs))];
+      }
+      const text = [];
+      const swap = [];
+      for (let i = 0; i < 3; i++) {
+        const [ms, swapMs] = await timeFilter('shipped');
+        text.push(ms);
+        swap.push(swapMs);
+      }
+      figures.filter_text_ms = median(text);
+      figures.filter_fetch_and_swap_ms = median(swap);
       const shipped = (await page.locator('#range').innerText()).replace(/\D/g, '');
       assert(shipped.endsWith(String(MANY / 2)), `half are orders: ${shipped}`);
-
-      const before2 = Number(await page.evaluate(() => document.body.dataset.renders || 0));
-      const tNumber = Date.now();
-      await page.fill('#q', '13900000042');
-      await page.waitForFunction((b) => Number(document.body.dataset.renders || 0) > b, before2, { timeout: 10000 });
-      figures.filter_number_ms = Date.now() - tNumber;
+      const number = [];
+      for (let i = 0; i < 3; i++) number.push((await timeFilter('13900000042'))[0]);
+      figures.filter_number_ms = median(number);
       assert((await rows()) === Math.ceil(MANY / 5000), 'the number filter');
 
       const tOlder = Date.now();
@@ -324,6 +344,7 @@ async function main() {
       figures.live_update_after_cli_send_ms = Date.now() - last;
       assert(figures.first_render_ms < 3000, `first render ${figures.first_render_ms} ms`);
       assert(figures.filter_text_ms < 2000, `filter ${figures.filter_text_ms} ms`);
+      assert(figures.filter_number_ms < 2000, `filter ${figures.filter_number_ms} ms`);
     });
 
     await check('no script error and no CSP violation on the page', async () => {

@@ -30,7 +30,8 @@
       do {
         again = false;
         var t0 = performance.now();
-        var response = await fetch('ui/view?' + params.toString(), { cache: 'no-store' });
+        var query = params.toString();
+        var response = await fetch('ui/view?' + query, { cache: 'no-store' });
         if (!response.ok) { throw new Error('view: HTTP ' + response.status); }
         var html = await response.text();
         var tpl = document.createElement('template');
@@ -47,6 +48,8 @@
         topSeq = Math.max(topSeq, Number(view.dataset.topSeq || 0));
         renders += 1;
         document.body.dataset.renders = String(renders);
+        // For tests and timing: which query the view on screen shows, and how long it took.
+        document.body.dataset.query = query;
         document.body.dataset.renderMs = (performance.now() - t0).toFixed(1);
       } while (again);
     })();

@@ -160,14 +160,14 @@ fn inbox_table(out: &mut String, page: &InboxPage) {
     }
     out.push_str(
         "<table class=\"inbox\" id=\"inbox\"><thead><tr><th>Time (UTC+8)</th><th>Product</th>\
-         <th>Number</th><th>Message</th><th>Result</th><th>Id</th><th>Receipt</th></tr></thead><tbody>",
+         <th>Number</th><th>Message</th><th>Result · id</th><th>Receipt</th></tr></thead><tbody>",
     );
     for m in &page.messages {
         let _ = write!(
             out,
             "<tr data-seq=\"{}\" class=\"{}\"><td class=\"time\">{}</td><td><span class=\"product {}\">{}</span></td>\
              <td><a class=\"phone-link\" href=\"{}\">{}</a></td><td class=\"content\"><div class=\"text\">{}</div>\
-             <div class=\"meta\">{}</div></td><td class=\"result\">{}</td><td class=\"id\">{}</td><td class=\"receipt\">{}</td></tr>",
+             <div class=\"meta\">{}</div></td><td class=\"result\">{}<div class=\"id\">{}</div></td><td class=\"receipt\">{}</td></tr>",
             m.seq,
             if m.accepted { "accepted" } else { "refused" },
             escape(&m.time),
