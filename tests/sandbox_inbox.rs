@@ -442,3 +442,28 @@ fn the_cli_banner_names_the_inbox_and_admin_off_removes_it() {
         }
     }
 }
+
+#[test]
+fn a_page_of_another_origin_cannot_reset_the_sandbox() {
+    let sandbox = Sandbox::start_default().unwrap();
+    sample(&sandbox);
+    let before = sandbox.requests().len();
+    let host = sandbox.addr().to_string();
+    let post = |extra: &str| {
+        let request = format!(
+            "POST /_sandbox/reset HTTP/1.1\r\nHost: {host}\r\n{extra}Content-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        raw_http(sandbox.addr(), request.as_bytes())
+    };
+    let refused = post("Origin: http://evil.example\r\n");
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    let refused = post("Sec-Fetch-Site: cross-site\r\n");
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert_eq!(sandbox.requests().len(), before, "nothing was reset");
+    // The page itself (same origin) and non-browser clients (no Origin) may reset.
+    let same = post(&format!("Origin: http://{host}\r\n"));
+    assert_eq!(same.status, 200, "{}", same.body);
+    sample(&sandbox);
+    assert_eq!(post("").status, 200);
+    assert!(sandbox.requests().is_empty());
+}

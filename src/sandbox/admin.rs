@@ -34,6 +34,24 @@ pub(crate) const PREFIX: &str = "/_sandbox/";
 /// The largest admin request body.
 const MAX_ADMIN_BODY: usize = 1024 * 1024;
 
+/// True when a browser says the request comes from a page of another origin: its `Origin` (or
+/// `Sec-Fetch-Site: cross-site`) does not match the `Host` it was sent to. Clients that send no
+/// `Origin` (curl, the bindings, tests) are not browsers acting for another site.
+fn is_cross_origin(req: &Request<Incoming>) -> bool {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    if header("sec-fetch-site").is_some_and(|site| site.eq_ignore_ascii_case("cross-site")) {
+        return true;
+    }
+    match (header("origin"), header("host")) {
+        (Some(origin), Some(host)) => {
+            let authority = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+            !authority.eq_ignore_ascii_case(host)
+        }
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
 pub(crate) async fn answer(req: Request<Incoming>, state: &Arc<State>) -> Response<Reply> {
     let method = req.method().clone();
     let name = req.uri().path()[PREFIX.len()..]
@@ -41,6 +59,12 @@ pub(crate) async fn answer(req: Request<Incoming>, state: &Arc<State>) -> Respon
         .to_owned();
     if let Some(ui) = UiRequest::of(&req, &name) {
         return inbox::answer(ui, state).await;
+    }
+    if method == Method::POST && is_cross_origin(&req) {
+        return error(
+            StatusCode::FORBIDDEN,
+            "admin writes from another origin are refused (a page elsewhere must not reset the sandbox)",
+        );
     }
     let body = match Limited::new(req.into_body(), MAX_ADMIN_BODY)
         .collect()
