@@ -2,9 +2,7 @@
 //! to the account's push URL, and pushes again when the answer is not the body `success`: at most
 //! [`MAX_PUSHES`] pushes, waiting 60 s, then 120 s, … of sandbox time between them.
 
-use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -111,55 +109,8 @@ impl PushJob {
     }
 }
 
-/// The bounded log of pushes.
-pub(crate) struct PushLog {
-    entries: Mutex<VecDeque<PushAttempt>>,
-    capacity: usize,
-    /// Bumped by every push and clear (see `RequestLog::version`).
-    version: AtomicU64,
-}
-
-impl PushLog {
-    pub fn new(capacity: usize) -> PushLog {
-        PushLog {
-            entries: Mutex::new(VecDeque::new()),
-            capacity: capacity.max(1),
-            version: AtomicU64::new(0),
-        }
-    }
-
-    /// Changes since start: grows on every push and clear.
-    pub fn version(&self) -> u64 {
-        self.version.load(Ordering::Relaxed)
-    }
-
-    /// Runs `f` over the pushes, oldest first, under the lock.
-    pub fn visit<R>(&self, f: impl FnOnce(&VecDeque<PushAttempt>) -> R) -> R {
-        f(&self.entries.lock().unwrap_or_else(|p| p.into_inner()))
-    }
-
-    pub fn push(&self, attempt: PushAttempt) {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if entries.len() == self.capacity {
-            entries.pop_front();
-        }
-        entries.push_back(attempt);
-        self.version.fetch_add(1, Ordering::Relaxed);
-    }
-
-    pub fn snapshot(&self) -> Vec<PushAttempt> {
-        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries.iter().cloned().collect()
-    }
-
-    pub fn clear(&self) {
-        self.entries
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
-        self.version.fetch_add(1, Ordering::Relaxed);
-    }
-}
+/// Every push attempt, newest kept.
+pub(crate) type PushLog = super::log::BoundedLog<PushAttempt>;
 
 /// Real time corresponding to `seconds` of sandbox time.
 pub(crate) fn scaled(seconds: f64, time_scale: f64) -> Duration {
