@@ -17,7 +17,8 @@
 //!
 //! Layers: [`catalogue`] (products and result codes, as data) · [`validate`] · [`sign`] ·
 //! [`wire`] (sans-IO request building and answer parsing) · [`receipt`] · the [`Client`] over a
-//! pooled ureq transport · and, with the `sandbox` feature, a local ihuyi server.
+//! pooled ureq transport · with the `ledger` feature, an idempotency [`ledger`](crate::ledger) that
+//! sends each key at most once · and, with the `sandbox` feature, a local ihuyi server.
 //!
 //! Errors come in four kinds that never blur ([`ErrorKind`]). **A Submit is never retried
 //! automatically**: when the outcome is unknown the SDK says so and leaves the decision to you.
@@ -36,6 +37,8 @@ pub mod transport;
 pub mod validate;
 pub mod wire;
 
+#[cfg(feature = "ledger")]
+pub mod ledger;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 

@@ -1,0 +1,492 @@
+//! `ihuyi bulk`: one message per CSV row, each sent at most once through the ledger, resumable
+//! after a crash or a kill.
+//!
+//! Keys: row `r` (the r-th data row, from 1; the header is not counted) of a run whose
+//! `--content` template has MD5 `h` gets the key `bulk:<first 16 hex digits of h>:<r>` in the
+//! journal. The journal file scopes the keys; the template hash makes a different message a
+//! different campaign (its rows are all sendable); and the ledger ties each key to the rendered
+//! mobile and content, so a row edited in the CSV between runs is reported as `conflict`, never
+//! sent again. Use one journal per campaign (CSV + template).
+//!
+//! A rerun with the same journal sends only the rows never attempted (and the rows that found
+//! the server unreachable, or were refused 4051 for the balance). Rows whose outcome is unknown
+//! (in flight when the process died, timeouts, lost connections) are listed and never resent
+//! unless `--resend-unknown` is given.
+//!
+//! Exit codes: 0 every row accepted (now or earlier); 1 finished, but some rows were refused,
+//! invalid or in conflict; 2 usage or input error (bad flags, CSV or template: nothing sent);
+//! 3 stopped because the server was unreachable (rerun later); 4 finished, but some rows have an
+//! unknown outcome (listed; resolve them, or rerun with `--resend-unknown`); 5 stopped on a
+//! balance refusal (4051: top up and rerun); 6 the journal failed (rerun once fixed).
+
+mod progress;
+mod rate;
+mod report;
+mod template;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use ihuyi::ledger::{Durability, EntryState, Ledger, LedgerConfig, LedgerError, SendOptions};
+use ihuyi::{Error, ResultCode};
+use serde_json::json;
+
+use crate::common::{CommonArgs, OutputArg};
+use progress::Progress;
+use rate::{Pacer, Rate};
+use report::{ReportFile, RowOutcome, RowReport, Tally};
+use template::Template;
+
+/// The codes after which the run stops (resumable): the balance.
+const STOP_CODES: [i64; 1] = [4051];
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum DurabilityArg {
+    /// Sync every journal commit (survives power loss; slower).
+    Full,
+    /// Sync at checkpoints (survives any kill or crash of this process).
+    Normal,
+}
+
+#[derive(Args, Debug)]
+pub struct BulkArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The recipients: a CSV file with a header row and a `mobile` column.
+    #[arg(long, value_name = "FILE")]
+    pub csv: PathBuf,
+    /// The message template; `{column}` is replaced by the row's value, `{{`/`}}` are braces.
+    #[arg(long)]
+    pub content: String,
+    /// The journal (a SQLite ledger): rerun with the same file to resume.
+    #[arg(long, value_name = "FILE")]
+    pub journal: PathBuf,
+    /// At most this many requests: N or N/s per second, N/min per minute, or off.
+    #[arg(long, default_value = "off")]
+    pub rate: Rate,
+    /// Also send the rows whose outcome is unknown (this may text their recipients twice).
+    #[arg(long)]
+    pub resend_unknown: bool,
+    /// Write every row's outcome to this file: CSV, or JSON lines if it ends in .jsonl.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// How hard journal commits are synced to disk.
+    #[arg(long, value_enum, default_value = "normal")]
+    pub durability: DurabilityArg,
+}
+
+/// Why the run stopped early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    Balance,
+    Unreachable,
+    Journal,
+}
+
+impl Stop {
+    fn as_str(self) -> &'static str {
+        match self {
+            Stop::Balance => "balance",
+            Stop::Unreachable => "unreachable",
+            Stop::Journal => "journal",
+        }
+    }
+}
+
+struct Input {
+    rows: Vec<(String, String)>,
+    template_hash: String,
+}
+
+pub fn run(args: BulkArgs) -> i32 {
+    let input = match read_input(&args) {
+        Ok(input) => input,
+        Err(message) => return usage_error(args.common.output, &message),
+    };
+    let (client, _sandbox) = match args.common.client() {
+        Ok(pair) => pair,
+        Err(e) => return usage_error(args.common.output, &e.to_string()),
+    };
+    let config = LedgerConfig {
+        durability: match args.durability {
+            DurabilityArg::Full => Durability::Full,
+            DurabilityArg::Normal => Durability::Normal,
+        },
+        ..LedgerConfig::default()
+    };
+    let ledger = match Ledger::open_with(&args.journal, config) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error (journal): {e}");
+            return 6;
+        }
+    };
+    let mut report = match args.report.as_deref().map(ReportFile::create).transpose() {
+        Ok(r) => r,
+        Err(message) => return usage_error(args.common.output, &message),
+    };
+    let prefix = format!("bulk:{}:", input.template_hash);
+    let earlier = match earlier_entries(&ledger, &prefix) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error (journal): {e}");
+            return 6;
+        }
+    };
+    announce_unresolved(&earlier, args.resend_unknown);
+
+    let options = SendOptions {
+        resend_unknown: args.resend_unknown,
+        resend_refused: STOP_CODES.to_vec(),
+    };
+    let total = input.rows.len();
+    let mut progress = Progress::new(total);
+    let mut pacer = Pacer::new(args.rate);
+    let mut tally = Tally::default();
+    let mut stop = None;
+    for (index, (mobile, content)) in input.rows.iter().enumerate() {
+        let row = index + 1;
+        let key = format!("{prefix}{row}");
+        let line = if stop.is_some() {
+            RowReport {
+                row,
+                key,
+                mobile: mobile.clone(),
+                outcome: RowOutcome::NotAttempted,
+                code: None,
+                id: None,
+                msg: None,
+                sent_now: false,
+                detail: None,
+            }
+        } else {
+            if will_send(earlier.get(&row), &options) {
+                pacer.wait();
+            }
+            let result = ledger.send_once_with(&client, &key, mobile, content, &options);
+            let (line, stopped) = classify(row, key, mobile, result);
+            stop = stopped;
+            line
+        };
+        if line.outcome == RowOutcome::Refused
+            || (line.sent_now && line.outcome != RowOutcome::Accepted)
+        {
+            progress.println(&format!(
+                "row {row} ({}): {} {}",
+                line.mobile,
+                line.outcome.as_str(),
+                describe(&line)
+            ));
+        } else if matches!(line.outcome, RowOutcome::Invalid | RowOutcome::Conflict) {
+            progress.println(&format!(
+                "row {row} ({}): {}: {}",
+                line.mobile,
+                line.outcome.as_str(),
+                line.detail.as_deref().unwrap_or("")
+            ));
+        }
+        if let Some(file) = report.as_mut()
+            && let Err(e) = file.write(&line)
+        {
+            progress.println(&format!("error: writing the report failed: {e}"));
+            report = None;
+        }
+        tally.add(&line);
+        progress.tick(row, || tally.short());
+    }
+    progress.finish();
+    if let Some(file) = report
+        && let Err(e) = file.finish()
+    {
+        eprintln!("error: writing the report failed: {e}");
+    }
+    summarize(&args, &tally, total, stop)
+}
+
+/// Reads the CSV and renders every row before anything is sent, so input errors stop the run
+/// before its first request.
+fn read_input(args: &BulkArgs) -> Result<Input, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .trim(csv::Trim::Headers)
+        .from_path(&args.csv)
+        .map_err(|e| format!("cannot read {}: {e}", args.csv.display()))?;
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| format!("{}: {e}", args.csv.display()))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_owned())
+        .collect();
+    let mobile_column = headers
+        .iter()
+        .position(|h| h.eq_ignore_ascii_case("mobile"))
+        .ok_or_else(|| {
+            format!(
+                "{} has no `mobile` column (columns: {})",
+                args.csv.display(),
+                headers.join(", ")
+            )
+        })?;
+    let template = Template::parse(&args.content, &headers)?;
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| format!("{} row {}: {e}", args.csv.display(), i + 1))?;
+        let mobile = record.get(mobile_column).unwrap_or("").trim().to_owned();
+        rows.push((mobile, template.render(&record)));
+    }
+    if rows.is_empty() {
+        return Err(format!("{} has no data rows", args.csv.display()));
+    }
+    Ok(Input {
+        rows,
+        template_hash: template_hash(&args.content),
+    })
+}
+
+fn template_hash(template: &str) -> String {
+    use std::fmt::Write;
+    let digest = <md5::Md5 as md5::Digest>::digest(template.as_bytes());
+    let mut out = String::new();
+    for b in &digest[..8] {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// The journal's records of this campaign, by row.
+fn earlier_entries(
+    ledger: &Ledger,
+    prefix: &str,
+) -> Result<HashMap<usize, ihuyi::ledger::Entry>, LedgerError> {
+    let mut map = HashMap::new();
+    for entry in ledger.entries_with_prefix(prefix)? {
+        if let Ok(row) = entry.key[prefix.len()..].parse::<usize>() {
+            map.insert(row, entry);
+        }
+    }
+    Ok(map)
+}
+
+fn announce_unresolved(earlier: &HashMap<usize, ihuyi::ledger::Entry>, resend: bool) {
+    let mut rows: Vec<_> = earlier
+        .iter()
+        .filter(|(_, e)| e.state.is_unresolved())
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    rows.sort_by_key(|(row, _)| **row);
+    eprintln!(
+        "{} row(s) have an unknown outcome from an earlier run ({}):",
+        rows.len(),
+        if resend {
+            "resending them: --resend-unknown"
+        } else {
+            "not resent; rerun with --resend-unknown to send them again"
+        }
+    );
+    for (row, entry) in rows {
+        eprintln!(
+            "  row {row} ({}) key {}: {}{}",
+            entry.mobile,
+            entry.key,
+            entry.state,
+            entry
+                .detail
+                .as_deref()
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default()
+        );
+    }
+}
+
+/// Whether this row will make a request (to pace only real requests).
+fn will_send(entry: Option<&ihuyi::ledger::Entry>, options: &SendOptions) -> bool {
+    match entry {
+        None => true,
+        Some(e) => match e.state {
+            EntryState::NotSent => true,
+            EntryState::Accepted => false,
+            EntryState::Refused => e.code.is_some_and(|c| options.resend_refused.contains(&c)),
+            EntryState::InFlight | EntryState::Unknown => options.resend_unknown,
+        },
+    }
+}
+
+fn classify(
+    row: usize,
+    key: String,
+    mobile: &str,
+    result: Result<ihuyi::ledger::Sent, LedgerError>,
+) -> (RowReport, Option<Stop>) {
+    let mut line = RowReport {
+        row,
+        key,
+        mobile: mobile.to_owned(),
+        outcome: RowOutcome::Accepted,
+        code: None,
+        id: None,
+        msg: None,
+        sent_now: false,
+        detail: None,
+    };
+    let mut stop = None;
+    match result {
+        Ok(sent) => {
+            line.code = Some(sent.result.code);
+            line.id = Some(sent.result.id);
+            line.msg = Some(sent.result.msg);
+            line.sent_now = !sent.replayed;
+        }
+        Err(e) => {
+            line.detail = Some(e.to_string());
+            match e {
+                LedgerError::Send {
+                    error, replayed, ..
+                } => {
+                    line.sent_now = !replayed;
+                    match error {
+                        Error::Api(api) => {
+                            line.outcome = RowOutcome::Refused;
+                            line.code = Some(api.code);
+                            line.msg = Some(api.msg);
+                            if STOP_CODES.contains(&api.code) {
+                                stop = Some(Stop::Balance);
+                            }
+                        }
+                        Error::Validation(_) => {
+                            line.outcome = RowOutcome::Invalid;
+                            line.sent_now = false;
+                        }
+                        Error::Unreachable(_) => {
+                            line.outcome = RowOutcome::NotSent;
+                            stop = Some(Stop::Unreachable);
+                        }
+                        _ => line.outcome = RowOutcome::Unknown,
+                    }
+                }
+                LedgerError::Unresolved { .. } => line.outcome = RowOutcome::Unknown,
+                LedgerError::Conflict { .. } => line.outcome = RowOutcome::Conflict,
+                _ => {
+                    line.outcome = RowOutcome::NotAttempted;
+                    stop = Some(Stop::Journal);
+                }
+            }
+        }
+    }
+    (line, stop)
+}
+
+fn describe(line: &RowReport) -> String {
+    match (line.code, &line.msg) {
+        (Some(code), Some(msg)) => {
+            let name = ResultCode::from_number(code)
+                .map(|c| format!(" {c:?}"))
+                .unwrap_or_default();
+            format!("{code}{name}: {msg}")
+        }
+        _ => line.detail.clone().unwrap_or_default(),
+    }
+}
+
+fn exit_code(tally: &Tally, total: usize, stop: Option<Stop>) -> i32 {
+    match stop {
+        Some(Stop::Balance) => 5,
+        Some(Stop::Unreachable) => 3,
+        Some(Stop::Journal) => 6,
+        None if tally.count(RowOutcome::Unknown) > 0 => 4,
+        None if tally.count(RowOutcome::Accepted) == total => 0,
+        None => 1,
+    }
+}
+
+fn summarize(args: &BulkArgs, tally: &Tally, total: usize, stop: Option<Stop>) -> i32 {
+    let code = exit_code(tally, total, stop);
+    let accepted = tally.count(RowOutcome::Accepted);
+    match args.common.output {
+        OutputArg::Json => {
+            let counts: serde_json::Map<_, _> = tally
+                .by_outcome
+                .iter()
+                .map(|(o, n)| (o.as_str().to_owned(), json!(n)))
+                .collect();
+            let codes: Vec<_> = tally
+                .by_code
+                .iter()
+                .map(|((o, c), n)| json!({ "outcome": o.as_str(), "code": c, "rows": n }))
+                .collect();
+            let unknown: Vec<_> = tally
+                .unknown_rows
+                .iter()
+                .map(|(row, mobile, _)| json!({ "row": row, "mobile": mobile }))
+                .collect();
+            println!(
+                "{}",
+                json!({
+                    "ok": code == 0,
+                    "product": args.common.product().name(),
+                    "rows": total,
+                    "counts": counts,
+                    "codes": codes,
+                    "accepted_now": tally.accepted_now,
+                    "accepted_earlier": accepted - tally.accepted_now,
+                    "unknown_rows": unknown,
+                    "stopped": stop.map(Stop::as_str),
+                    "exit": code,
+                })
+            );
+        }
+        OutputArg::Text => {
+            if !tally.unknown_rows.is_empty() {
+                eprintln!(
+                    "{} row(s) with an unknown outcome (not resent; resolve them, or rerun with --resend-unknown):",
+                    tally.unknown_rows.len()
+                );
+                for (row, mobile, detail) in &tally.unknown_rows {
+                    eprintln!("  row {row} ({mobile}): {detail}");
+                }
+            }
+            match stop {
+                Some(Stop::Balance) => eprintln!(
+                    "stopped: the balance is exhausted (4051); top up and rerun with the same --journal"
+                ),
+                Some(Stop::Unreachable) => eprintln!(
+                    "stopped: the server is unreachable (nothing was sent for that row); rerun later with the same --journal"
+                ),
+                Some(Stop::Journal) => eprintln!("stopped: the journal failed; rerun once fixed"),
+                None => {}
+            }
+            println!("rows {total}");
+            for (outcome, n) in &tally.by_outcome {
+                let extra = if *outcome == RowOutcome::Accepted {
+                    format!(
+                        " (this run {}, earlier {})",
+                        tally.accepted_now,
+                        accepted - tally.accepted_now
+                    )
+                } else {
+                    String::new()
+                };
+                println!("{:<14} {n}{extra}", outcome.as_str());
+                for ((o, c), n) in &tally.by_code {
+                    if o == outcome && *o != RowOutcome::Accepted {
+                        println!("  code {c:<8} {n}");
+                    }
+                }
+            }
+        }
+    }
+    code
+}
+
+fn usage_error(output: OutputArg, message: &str) -> i32 {
+    match output {
+        OutputArg::Json => println!(
+            "{}",
+            json!({ "ok": false, "error": "validation", "detail": message, "exit": 2 })
+        ),
+        OutputArg::Text => eprintln!("error (validation): {message} (nothing was sent)"),
+    }
+    2
+}
