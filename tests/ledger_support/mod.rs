@@ -17,8 +17,9 @@ pub enum Behaviour {
     Drop,
     /// Keep the connection open and never answer.
     Hang,
-    /// Answer `(code, msg)` for the request's form fields, as the vendor's XML.
-    Answer(Arc<dyn Fn(&[(String, String)]) -> (i64, String) + Send + Sync>),
+    /// Answer `(code, msg)` for the request's form fields, as the vendor's XML; `None`: drop
+    /// the connection without answering.
+    Answer(Arc<dyn Fn(&[(String, String)]) -> Option<(i64, String)> + Send + Sync>),
 }
 
 /// One request as received: its form fields (query and body).
@@ -113,7 +114,9 @@ fn serve(
                 return;
             }
             Behaviour::Answer(f) => {
-                let (code, msg) = f(&fields);
+                let Some((code, msg)) = f(&fields) else {
+                    return;
+                };
                 let id = if code == 2 {
                     format!(
                         "{:020}",

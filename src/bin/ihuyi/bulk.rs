@@ -11,7 +11,8 @@
 //! A rerun with the same journal sends only the rows never attempted (and the rows that found
 //! the server unreachable, or were refused 4051 for the balance). Rows whose outcome is unknown
 //! (in flight when the process died, timeouts, lost connections) are listed and never resent
-//! unless `--resend-unknown` is given.
+//! unless `--resend-unknown` is given, or until `--resolve-unknown sent|not-sent` settles them
+//! (after checking the vendor's console or delivery receipts).
 //!
 //! Exit codes: 0 every row accepted (now or earlier); 1 finished, but some rows were refused,
 //! invalid or in conflict; 2 usage or input error (bad flags, CSV or template: nothing sent);
@@ -28,7 +29,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use ihuyi::ledger::{Durability, EntryState, Ledger, LedgerConfig, LedgerError, SendOptions};
+use ihuyi::ledger::{
+    Durability, EntryState, Ledger, LedgerConfig, LedgerError, Resolution, SendOptions,
+};
 use ihuyi::{Error, ResultCode};
 use serde_json::json;
 
@@ -47,6 +50,14 @@ pub enum DurabilityArg {
     Full,
     /// Sync at checkpoints (survives any kill or crash of this process).
     Normal,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ResolveArg {
+    /// They went out (found in the vendor's console or a receipt): count them as accepted.
+    Sent,
+    /// They did not go out: this run sends them.
+    NotSent,
 }
 
 #[derive(Args, Debug)]
@@ -68,6 +79,14 @@ pub struct BulkArgs {
     /// Also send the rows whose outcome is unknown (this may text their recipients twice).
     #[arg(long)]
     pub resend_unknown: bool,
+    /// Settle the rows whose outcome is unknown before this run, after checking them yourself.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "HOW",
+        conflicts_with = "resend_unknown"
+    )]
+    pub resolve_unknown: Option<ResolveArg>,
     /// Write every row's outcome to this file: CSV, or JSON lines if it ends in .jsonl.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
@@ -127,7 +146,9 @@ pub fn run(args: BulkArgs) -> i32 {
         Err(message) => return usage_error(args.common.output, &message),
     };
     let prefix = format!("bulk:{}:", input.template_hash);
-    let earlier = match earlier_entries(&ledger, &prefix) {
+    let earlier = match earlier_entries(&ledger, &prefix)
+        .and_then(|earlier| resolve_unknown(&ledger, args.resolve_unknown, earlier, &prefix))
+    {
         Ok(e) => e,
         Err(e) => {
             eprintln!("error (journal): {e}");
@@ -268,6 +289,35 @@ fn earlier_entries(
     Ok(map)
 }
 
+/// `--resolve-unknown`: settles every unresolved row of this campaign, then rereads them.
+fn resolve_unknown(
+    ledger: &Ledger,
+    how: Option<ResolveArg>,
+    earlier: HashMap<usize, ihuyi::ledger::Entry>,
+    prefix: &str,
+) -> Result<HashMap<usize, ihuyi::ledger::Entry>, LedgerError> {
+    let Some(how) = how else {
+        return Ok(earlier);
+    };
+    let mut settled = 0;
+    for entry in earlier.values().filter(|e| e.state.is_unresolved()) {
+        let resolution = match how {
+            ResolveArg::Sent => Resolution::Sent { id: None },
+            ResolveArg::NotSent => Resolution::NotSent,
+        };
+        ledger.resolve(&entry.key, resolution)?;
+        settled += 1;
+    }
+    eprintln!(
+        "resolved {settled} row(s) with an unknown outcome as {}",
+        match how {
+            ResolveArg::Sent => "sent",
+            ResolveArg::NotSent => "not sent",
+        }
+    );
+    earlier_entries(ledger, prefix)
+}
+
 fn announce_unresolved(earlier: &HashMap<usize, ihuyi::ledger::Entry>, resend: bool) {
     let mut rows: Vec<_> = earlier
         .iter()
@@ -404,6 +454,25 @@ fn exit_code(tally: &Tally, total: usize, stop: Option<Stop>) -> i32 {
 fn summarize(args: &BulkArgs, tally: &Tally, total: usize, stop: Option<Stop>) -> i32 {
     let code = exit_code(tally, total, stop);
     let accepted = tally.count(RowOutcome::Accepted);
+    if !tally.unknown_rows.is_empty() {
+        eprintln!(
+            "{} row(s) with an unknown outcome (not resent; check them, then rerun with --resolve-unknown sent|not-sent, or --resend-unknown):",
+            tally.unknown_rows.len()
+        );
+        for (row, mobile, detail) in &tally.unknown_rows {
+            eprintln!("  row {row} ({mobile}): {detail}");
+        }
+    }
+    match stop {
+        Some(Stop::Balance) => eprintln!(
+            "stopped: the balance is exhausted (4051); top up and rerun with the same --journal"
+        ),
+        Some(Stop::Unreachable) => eprintln!(
+            "stopped: the server is unreachable (nothing was sent for that row); rerun later with the same --journal"
+        ),
+        Some(Stop::Journal) => eprintln!("stopped: the journal failed; rerun once fixed"),
+        None => {}
+    }
     match args.common.output {
         OutputArg::Json => {
             let counts: serde_json::Map<_, _> = tally
@@ -438,25 +507,6 @@ fn summarize(args: &BulkArgs, tally: &Tally, total: usize, stop: Option<Stop>) -
             );
         }
         OutputArg::Text => {
-            if !tally.unknown_rows.is_empty() {
-                eprintln!(
-                    "{} row(s) with an unknown outcome (not resent; resolve them, or rerun with --resend-unknown):",
-                    tally.unknown_rows.len()
-                );
-                for (row, mobile, detail) in &tally.unknown_rows {
-                    eprintln!("  row {row} ({mobile}): {detail}");
-                }
-            }
-            match stop {
-                Some(Stop::Balance) => eprintln!(
-                    "stopped: the balance is exhausted (4051); top up and rerun with the same --journal"
-                ),
-                Some(Stop::Unreachable) => eprintln!(
-                    "stopped: the server is unreachable (nothing was sent for that row); rerun later with the same --journal"
-                ),
-                Some(Stop::Journal) => eprintln!("stopped: the journal failed; rerun once fixed"),
-                None => {}
-            }
             println!("rows {total}");
             for (outcome, n) in &tally.by_outcome {
                 let extra = if *outcome == RowOutcome::Accepted {
