@@ -133,10 +133,11 @@ fn frequency_refusals_per_row_and_a_balance_stop_resumable_after_top_up() {
     let balance = Arc::new(AtomicI64::new(20));
     let server = scripted(Arc::clone(&balance));
     let report = dir.file("first.jsonl");
+    // One worker, so exactly one row is in flight when the balance runs out.
     let out = bulk(
         &dir,
         &server.base_url(),
-        &["--report", report.to_str().unwrap()],
+        &["--workers", "1", "--report", report.to_str().unwrap()],
     );
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
     let s = summary(&out);
@@ -145,7 +146,7 @@ fn frequency_refusals_per_row_and_a_balance_stop_resumable_after_top_up() {
     assert_eq!(code_rows(&s, "refused", 4080), 1);
     assert_eq!(code_rows(&s, "refused", 4082), 1);
     assert_eq!(code_rows(&s, "refused", 4085), 1);
-    assert_eq!(code_rows(&s, "refused", 4051), 1);
+    assert_eq!(code_rows(&s, "refused", 4051), 1, "{s}\n{}", stderr(&out));
     // 20 accepted + 3 frequency refusals, then row 24 is refused for the balance.
     assert_eq!(s["counts"]["not_attempted"], 40 - 24);
     assert_eq!(server.count(), 24);
@@ -281,7 +282,7 @@ fn an_unreachable_server_stops_the_run_and_a_rerun_sends() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
-    let out = bulk(&dir, &url, &[]);
+    let out = bulk(&dir, &url, &["--workers", "1"]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     let s = summary(&out);
     assert_eq!(s["stopped"], "unreachable");
@@ -320,4 +321,37 @@ fn unknown_rows_wait_for_resolve_unknown() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(summary(&out)["accepted_now"], 1);
     assert_eq!(server.count(), 5);
+}
+
+#[test]
+fn with_several_workers_a_balance_stop_leaves_no_gap() {
+    let dir = Dir::new("workers");
+    write_csv(&dir, 200);
+    let balance = Arc::new(AtomicI64::new(100));
+    let server = scripted(Arc::clone(&balance));
+    let out = bulk(&dir, &server.base_url(), &["--workers", "8"]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let s = summary(&out);
+    assert_eq!(s["counts"]["accepted"], 100);
+    let refused_4051 = code_rows(&s, "refused", 4051);
+    assert!((1..=8).contains(&refused_4051), "{refused_4051}");
+    balance.store(1000, Ordering::SeqCst);
+    let out = bulk(&dir, &server.base_url(), &["--workers", "8"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let s = summary(&out);
+    assert_eq!(s["counts"]["accepted"], 197);
+    assert_eq!(s["counts"]["refused"], 3);
+    let mut per_mobile: HashMap<String, usize> = HashMap::new();
+    for r in server.received() {
+        *per_mobile
+            .entry(r.field("mobile").unwrap().to_owned())
+            .or_default() += 1;
+    }
+    let twice = per_mobile.values().filter(|n| **n == 2).count();
+    assert_eq!(
+        twice as u64, refused_4051,
+        "only the 4051 rows were sent again"
+    );
+    assert_eq!(per_mobile.len(), 200);
+    assert!(per_mobile.values().all(|n| *n <= 2));
 }

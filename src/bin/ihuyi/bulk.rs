@@ -14,6 +14,11 @@
 //! unless `--resend-unknown` is given, or until `--resolve-unknown sent|not-sent` settles them
 //! (after checking the vendor's console or delivery receipts).
 //!
+//! `--workers N` (default 4) requests may be in flight at once, taking rows in order; `--rate`
+//! paces them as one stream. A stop (4051, unreachable) lets the requests in flight finish and
+//! starts no new one. The `--report` file is written at the end, in row order; the journal is
+//! the record that survives a kill.
+//!
 //! Exit codes: 0 every row accepted (now or earlier); 1 finished, but some rows were refused,
 //! invalid or in conflict; 2 usage or input error (bad flags, CSV or template: nothing sent);
 //! 3 stopped because the server was unreachable (rerun later); 4 finished, but some rows have an
@@ -27,6 +32,8 @@ mod template;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, mpsc};
 
 use clap::{Args, ValueEnum};
 use ihuyi::ledger::{
@@ -87,6 +94,10 @@ pub struct BulkArgs {
         conflicts_with = "resend_unknown"
     )]
     pub resolve_unknown: Option<ResolveArg>,
+    /// How many requests may be in flight at once (1 to 64). More workers hide the network's
+    /// latency; each one killed mid-request can leave one row with an unknown outcome.
+    #[arg(long, default_value_t = 4)]
+    pub workers: usize,
     /// Write every row's outcome to this file: CSV, or JSON lines if it ends in .jsonl.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
@@ -132,19 +143,24 @@ pub fn run(args: BulkArgs) -> i32 {
             DurabilityArg::Full => Durability::Full,
             DurabilityArg::Normal => Durability::Normal,
         },
-        ..LedgerConfig::default()
+        // One run per journal at a time: a second run on the same journal fails fast instead
+        // of interleaving with this one.
+        exclusive: true,
+        busy_timeout: std::time::Duration::from_secs(2),
     };
     let ledger = match Ledger::open_with(&args.journal, config) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("error (journal): {e}");
+            eprintln!("error (journal): {e} (is another bulk run using this journal?)");
             return 6;
         }
     };
-    let mut report = match args.report.as_deref().map(ReportFile::create).transpose() {
-        Ok(r) => r,
-        Err(message) => return usage_error(args.common.output, &message),
-    };
+    // Create the report now so a bad path fails before anything is sent; it is filled at the end.
+    if let Some(path) = &args.report
+        && let Err(message) = ReportFile::create(path)
+    {
+        return usage_error(args.common.output, &message);
+    }
     let prefix = format!("bulk:{}:", input.template_hash);
     let earlier = match earlier_entries(&ledger, &prefix)
         .and_then(|earlier| resolve_unknown(&ledger, args.resolve_unknown, earlier, &prefix))
@@ -162,67 +178,140 @@ pub fn run(args: BulkArgs) -> i32 {
         resend_refused: STOP_CODES.to_vec(),
     };
     let total = input.rows.len();
+    let shared = Shared {
+        rows: &input.rows,
+        prefix: &prefix,
+        earlier: &earlier,
+        options: &options,
+        ledger: &ledger,
+        client: &client,
+        next: AtomicUsize::new(0),
+        stopping: AtomicBool::new(false),
+        pacer: Mutex::new(Pacer::new(args.rate)),
+    };
     let mut progress = Progress::new(total);
-    let mut pacer = Pacer::new(args.rate);
-    let mut tally = Tally::default();
+    let mut running = Tally::default();
+    let mut lines: Vec<Option<RowReport>> = vec![None; total];
     let mut stop = None;
-    for (index, (mobile, content)) in input.rows.iter().enumerate() {
-        let row = index + 1;
-        let key = format!("{prefix}{row}");
-        let line = if stop.is_some() {
-            RowReport {
-                row,
-                key,
-                mobile: mobile.clone(),
-                outcome: RowOutcome::NotAttempted,
-                code: None,
-                id: None,
-                msg: None,
-                sent_now: false,
-                detail: None,
-            }
-        } else {
-            if will_send(earlier.get(&row), &options) {
-                pacer.wait();
-            }
-            let result = ledger.send_once_with(&client, &key, mobile, content, &options);
-            let (line, stopped) = classify(row, key, mobile, result);
-            stop = stopped;
-            line
-        };
-        if line.outcome == RowOutcome::Refused
-            || (line.sent_now && line.outcome != RowOutcome::Accepted)
-        {
-            progress.println(&format!(
-                "row {row} ({}): {} {}",
-                line.mobile,
-                line.outcome.as_str(),
-                describe(&line)
-            ));
-        } else if matches!(line.outcome, RowOutcome::Invalid | RowOutcome::Conflict) {
-            progress.println(&format!(
-                "row {row} ({}): {}: {}",
-                line.mobile,
-                line.outcome.as_str(),
-                line.detail.as_deref().unwrap_or("")
-            ));
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::channel();
+        for _ in 0..args.workers.clamp(1, MAX_WORKERS) {
+            let (tx, shared) = (tx.clone(), &shared);
+            scope.spawn(move || shared.work(&tx));
         }
-        if let Some(file) = report.as_mut()
-            && let Err(e) = file.write(&line)
-        {
-            progress.println(&format!("error: writing the report failed: {e}"));
-            report = None;
+        drop(tx);
+        for (line, stopped) in rx {
+            if stop.is_none() && stopped.is_some() {
+                stop = stopped;
+                shared.stopping.store(true, Ordering::SeqCst);
+            }
+            announce_row(&progress, &line);
+            running.add(&line);
+            progress.tick(running.done, || running.short());
+            let index = line.row - 1;
+            lines[index] = Some(line);
         }
-        tally.add(&line);
-        progress.tick(row, || tally.short());
-    }
+    });
     progress.finish();
-    if let Some(file) = report
-        && let Err(e) = file.finish()
+    let mut tally = Tally::default();
+    let lines: Vec<RowReport> = lines
+        .into_iter()
+        .enumerate()
+        .map(|(index, line)| {
+            line.unwrap_or_else(|| {
+                let mut line = RowReport::new(
+                    index + 1,
+                    format!("{prefix}{}", index + 1),
+                    &input.rows[index].0,
+                );
+                line.outcome = RowOutcome::NotAttempted;
+                line
+            })
+        })
+        .collect();
+    for line in &lines {
+        tally.add(line);
+    }
+    if let Some(path) = &args.report
+        && let Err(e) = write_report(path, &lines)
     {
         eprintln!("error: writing the report failed: {e}");
     }
     summarize(&args, &tally, total, stop)
+}
+
+/// The most `--workers` allowed.
+const MAX_WORKERS: usize = 64;
+
+/// What the workers share: rows are taken in order from `next` until the end or a stop.
+struct Shared<'a> {
+    rows: &'a [(String, String)],
+    prefix: &'a str,
+    earlier: &'a HashMap<usize, ihuyi::ledger::Entry>,
+    options: &'a SendOptions,
+    ledger: &'a Ledger,
+    client: &'a ihuyi::Client,
+    next: AtomicUsize,
+    stopping: AtomicBool,
+    pacer: Mutex<Pacer>,
+}
+
+impl Shared<'_> {
+    fn work(&self, tx: &mpsc::Sender<(RowReport, Option<Stop>)>) {
+        while !self.stopping.load(Ordering::SeqCst) {
+            let index = self.next.fetch_add(1, Ordering::SeqCst);
+            let Some((mobile, content)) = self.rows.get(index) else {
+                return;
+            };
+            let row = index + 1;
+            let key = format!("{}{row}", self.prefix);
+            if will_send(self.earlier.get(&row), self.options) {
+                // Holding the lock while waiting spaces the workers' requests as one stream.
+                self.pacer.lock().unwrap_or_else(|p| p.into_inner()).wait();
+            }
+            let result =
+                self.ledger
+                    .send_once_with(self.client, &key, mobile, content, self.options);
+            let (line, stop) = classify(row, key, mobile, result);
+            if stop.is_some() {
+                self.stopping.store(true, Ordering::SeqCst);
+            }
+            if tx.send((line, stop)).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// Per-row lines on stderr: refusals (4080/4082/4085, 4051, …), rows sent now whose outcome is
+/// not an acceptance, invalid rows and conflicts.
+fn announce_row(progress: &Progress, line: &RowReport) {
+    let row = line.row;
+    if line.outcome == RowOutcome::Refused
+        || (line.sent_now && line.outcome != RowOutcome::Accepted)
+    {
+        progress.println(&format!(
+            "row {row} ({}): {} {}",
+            line.mobile,
+            line.outcome.as_str(),
+            describe(line)
+        ));
+    } else if matches!(line.outcome, RowOutcome::Invalid | RowOutcome::Conflict) {
+        progress.println(&format!(
+            "row {row} ({}): {}: {}",
+            line.mobile,
+            line.outcome.as_str(),
+            line.detail.as_deref().unwrap_or("")
+        ));
+    }
+}
+
+fn write_report(path: &std::path::Path, lines: &[RowReport]) -> Result<(), String> {
+    let mut file = ReportFile::create(path)?;
+    for line in lines {
+        file.write(line)?;
+    }
+    file.finish()
 }
 
 /// Reads the CSV and renders every row before anything is sent, so input errors stop the run
@@ -370,17 +459,7 @@ fn classify(
     mobile: &str,
     result: Result<ihuyi::ledger::Sent, LedgerError>,
 ) -> (RowReport, Option<Stop>) {
-    let mut line = RowReport {
-        row,
-        key,
-        mobile: mobile.to_owned(),
-        outcome: RowOutcome::Accepted,
-        code: None,
-        id: None,
-        msg: None,
-        sent_now: false,
-        detail: None,
-    };
+    let mut line = RowReport::new(row, key, mobile);
     let mut stop = None;
     match result {
         Ok(sent) => {

@@ -53,10 +53,27 @@ pub struct RowReport {
     pub code: Option<i64>,
     pub id: Option<String>,
     pub msg: Option<String>,
-    /// `true` when a request was made for the row in this run; `false` when its result came from
-    /// the journal (or nothing was sent).
+    /// `true` when a request was attempted for the row in this run; `false` when its result
+    /// came from the journal, or the row was invalid or not attempted.
     pub sent_now: bool,
     pub detail: Option<String>,
+}
+
+impl RowReport {
+    /// An accepted row with nothing filled in yet.
+    pub fn new(row: usize, key: String, mobile: &str) -> RowReport {
+        RowReport {
+            row,
+            key,
+            mobile: mobile.to_owned(),
+            outcome: RowOutcome::Accepted,
+            code: None,
+            id: None,
+            msg: None,
+            sent_now: false,
+            detail: None,
+        }
+    }
 }
 
 /// Counts per outcome and per (outcome, code).
