@@ -13,8 +13,9 @@
 //!   (the bulk default) / `Durability::Full` (the library default, one fsync per commit; run on
 //!   a tenth of the rows); `ledger-excl`: Normal with `exclusive` (as the bulk command opens
 //!   its journal);
-//! - `bulk-cli`: the `ihuyi bulk` binary next to this example, on a CSV of ROWS rows (process
-//!   start, CSV reading and the final report included).
+//! - `bulk-cli` / `bulk-cli-w1`: the `ihuyi bulk` binary next to this example (default 4
+//!   workers / `--workers 1`), on a CSV of ROWS rows (process start and CSV reading included);
+//! - `plain-4thr`: the plain loop split over 4 threads, the bulk command's default concurrency.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -68,6 +69,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("ledger-full", vec![]),
         ("ledger-excl", vec![]),
         ("bulk-cli", vec![]),
+        ("plain-4thr", vec![]),
+        ("bulk-cli-w1", vec![]),
     ];
     for rep in 0..reps {
         let t = Instant::now();
@@ -103,7 +106,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             results[slot].1.push(rate(n, t.elapsed()));
         }
 
-        if let Some(bin) = &bin {
+        // The same loop on 4 threads: the bulk command's default concurrency.
+        let t = Instant::now();
+        std::thread::scope(|scope| {
+            for chunk in mobiles.chunks(rows.div_ceil(4)) {
+                let client = &client;
+                scope.spawn(move || {
+                    for m in chunk {
+                        client.send(m, CONTENT).expect("send");
+                    }
+                });
+            }
+        });
+        results[5].1.push(rate(rows, t.elapsed()));
+
+        for (slot, workers) in [(4, "4"), (6, "1")] {
+            let Some(bin) = &bin else { break };
             let t = Instant::now();
             let status = Command::new(bin)
                 .args(["bulk", "--base-url", sandbox.base_url()])
@@ -112,13 +130,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .arg(dir.join("r.csv"))
                 .args(["--content", CONTENT, "--rate", "off"])
                 .arg("--journal")
-                .arg(dir.join(format!("bulk-{rep}.db")))
+                .arg(dir.join(format!("bulk-{rep}-{workers}.db")))
+                .args(["--workers", workers])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .status()?;
             let took = t.elapsed();
             if status.success() {
-                results[4].1.push(rate(rows, took));
+                results[slot].1.push(rate(rows, took));
             } else {
                 eprintln!("bulk-cli exited with {status}");
             }

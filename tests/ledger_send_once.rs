@@ -288,3 +288,75 @@ fn many_threads_one_key_one_request() {
     }
     assert_eq!(sandbox.requests().len(), 5);
 }
+
+#[test]
+fn send_many_stores_every_outcome_and_sends_each_key_once() {
+    use ihuyi::ledger::Message;
+    use std::ops::ControlFlow;
+    let sandbox = Sandbox::start_default().unwrap();
+    let client = client(&sandbox, Product::Sms);
+    let dir = tempdir::Dir::new("many");
+    let ledger = ledger(&dir);
+    let message = |i: usize| Message {
+        key: format!("m{i}"),
+        mobile: if i == 3 {
+            "123".into()
+        } else {
+            format!("139{i:08}")
+        },
+        content: CONTENT.into(),
+    };
+    // m2 twice in the sequence, m3 invalid.
+    let sequence = [0, 1, 2, 2, 3, 4, 5].map(|i| (i, message(i)));
+    let mut seen = Vec::new();
+    ledger.send_many(&client, sequence, &SendOptions::default(), |i, m, r| {
+        assert_eq!(m.key, format!("m{i}"));
+        seen.push((i, r.as_ref().map(|s| s.replayed).map_err(LedgerError::kind)));
+        ControlFlow::Continue(())
+    });
+    assert_eq!(
+        seen,
+        [
+            (0, Ok(false)),
+            (1, Ok(false)),
+            (2, Ok(false)),
+            (2, Ok(true)),
+            (3, Err(LedgerErrorKind::Validation)),
+            (4, Ok(false)),
+            (5, Ok(false)),
+        ]
+    );
+    assert_eq!(sandbox.requests().len(), 5);
+    for i in [0, 1, 2, 4, 5] {
+        let entry = ledger.get(&format!("m{i}")).unwrap().unwrap();
+        assert_eq!(
+            entry.state,
+            EntryState::Accepted,
+            "m{i} stored, the last one too"
+        );
+    }
+    assert!(ledger.get("m3").unwrap().is_none());
+
+    // Break stops after the message; everything sent is stored.
+    let mut n = 0;
+    ledger.send_many(
+        &client,
+        (10..20).map(|i| (i, message(i))),
+        &SendOptions::default(),
+        |_, _, r| {
+            r.unwrap();
+            n += 1;
+            if n == 3 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        },
+    );
+    assert_eq!(sandbox.requests().len(), 8);
+    assert_eq!(
+        ledger.get("m12").unwrap().unwrap().state,
+        EntryState::Accepted
+    );
+    assert!(ledger.get("m13").unwrap().is_none());
+}

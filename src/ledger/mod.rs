@@ -63,6 +63,7 @@ mod store;
 pub use error::{LedgerError, LedgerErrorKind};
 pub use store::{Entry, EntryState, SCHEMA_VERSION};
 
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -237,23 +238,7 @@ impl Ledger {
         content: &str,
         options: &SendOptions,
     ) -> Result<Sent, LedgerError> {
-        check_key(key)?;
-        let product = client.product();
-        // Invalid input is refused before the key is recorded: nothing could have been sent, and
-        // the application may fix the input and reuse the key.
-        crate::validate::mobile(product, mobile)
-            .and_then(|()| crate::validate::content(product, content))
-            .map_err(|error| LedgerError::Send {
-                key: key.to_owned(),
-                error,
-                replayed: false,
-            })?;
-        let fp = Fingerprint {
-            product,
-            account: client.config().account(),
-            mobile,
-            content_hash: store::content_hash(content),
-        };
+        let fp = prepare(client, key, mobile, content)?;
         let attempt = match self.begin(key, &fp, options)? {
             Step::Replay(result) => {
                 return result.map(|result| Sent {
@@ -369,112 +354,250 @@ impl Ledger {
         fp: &Fingerprint<'_>,
         options: &SendOptions,
     ) -> Result<Step, LedgerError> {
-        self.transaction(key, |tx| {
-            let now = store::now_ms();
-            let Some(entry) = store::get(tx, key)? else {
-                store::insert_in_flight(tx, key, fp, now)?;
-                return Ok(Ok(Step::Send { attempt: 1 }));
-            };
-            if let Some((field, message)) = fp.mismatch(&entry) {
-                return Ok(Err(LedgerError::Conflict {
-                    key: key.to_owned(),
-                    field,
-                    message,
-                }));
-            }
-            match entry.state {
-                EntryState::Accepted => {
-                    return Ok(Ok(Step::Replay(Ok(replay_accepted(entry)))));
-                }
-                EntryState::Refused => {
-                    let code = entry.code.unwrap_or(0);
-                    if !options.resend_refused.contains(&code) {
-                        return Ok(Ok(Step::Replay(Err(replay_refused(entry)))));
-                    }
-                }
-                EntryState::InFlight | EntryState::Unknown => {
-                    if !options.resend_unknown {
-                        return Ok(Ok(Step::Replay(Err(LedgerError::Unresolved {
-                            key: key.to_owned(),
-                            state: entry.state,
-                            detail: entry.detail.unwrap_or_else(|| match entry.state {
-                                EntryState::InFlight => "recorded in flight and never finished: \
-                                                         being sent now, or the sender died"
-                                    .to_owned(),
-                                _ => "no detail".to_owned(),
-                            }),
-                        }))));
-                    }
-                }
-                EntryState::NotSent => {}
-            }
-            let attempt = store::restart_in_flight(tx, key, now)?;
-            Ok(Ok(Step::Send { attempt }))
-        })
+        self.transaction(key, |tx| begin_in(tx, key, fp, options))
     }
 
     /// Step 3: store the outcome. A failure here is logged, not returned: the caller must learn
     /// what the server said, and the key stays in flight, which later calls treat as unknown
     /// (never resent), so nothing can be sent twice because of it.
     fn record(&self, key: &str, attempt: u32, result: &Result<SendResult, Error>) {
-        let reason;
-        let outcome = match result {
-            Ok(sent) => Outcome {
-                state: EntryState::Accepted,
-                id: Some(&sent.id),
-                code: Some(sent.code),
-                msg: Some(&sent.msg),
-                detail: None,
-            },
-            Err(Error::Api(e)) => Outcome {
-                state: EntryState::Refused,
-                id: None,
-                code: Some(e.code),
-                msg: Some(&e.msg),
-                detail: None,
-            },
-            // Nothing was received (or, for validation, nothing was built): sendable again.
-            Err(e @ (Error::Unreachable(_) | Error::Validation(_))) => {
-                reason = e.to_string();
-                Outcome {
-                    state: EntryState::NotSent,
-                    id: None,
-                    code: None,
-                    msg: None,
-                    detail: Some(&reason),
+        let stored = self.transaction(key, |tx| finish_in(tx, key, attempt, result).map(Ok));
+        log_finish(key, attempt, result, stored);
+    }
+
+    /// Sends a sequence of messages, each at most once, like [`Ledger::send_once_with`] on each
+    /// in turn, calling `each` with every result as soon as it is known (before it is stored);
+    /// `each` returning [`ControlFlow::Break`] stops after that message. `messages` may be a
+    /// lazy iterator (it is pulled only when the previous message is done), and several threads
+    /// may each run their own `send_many` on one `Ledger`.
+    ///
+    /// The difference is cost: a message's outcome is stored in the same transaction that
+    /// records the next key in flight, so a long sequence takes one commit per message instead
+    /// of two. Nothing is sent twice because of it: until that transaction commits, the
+    /// finished key is still in flight (never resent), and the next request is only written
+    /// after it commits. The price: an outcome waits for the next message to be pulled, so a
+    /// process killed while `messages` blocks (pacing, say) leaves that key unknown although it
+    /// was answered. Pull without blocking, or use [`Ledger::send_once_with`] when pacing.
+    pub fn send_many<T, I, F>(
+        &self,
+        client: &Client,
+        messages: I,
+        options: &SendOptions,
+        mut each: F,
+    ) where
+        I: IntoIterator<Item = (T, Message)>,
+        F: FnMut(T, &Message, Result<Sent, LedgerError>) -> ControlFlow<()>,
+    {
+        // The last message sent whose outcome is not stored yet.
+        let mut pending: Option<(Message, u32, Result<SendResult, Error>)> = None;
+        for (tag, message) in messages {
+            let step =
+                prepare(client, &message.key, &message.mobile, &message.content).and_then(|fp| {
+                    let key = message.key.as_str();
+                    let mut finished = None;
+                    let step = self.transaction(key, |tx| {
+                        if let Some((done, attempt, result)) = &pending {
+                            finished = Some(finish_in(tx, &done.key, *attempt, result)?);
+                        }
+                        begin_in(tx, key, &fp, options)
+                    });
+                    if let Some((done, attempt, result)) = pending.take() {
+                        // A storage error rolled the whole transaction back, this outcome too.
+                        let stored = match &step {
+                            Err(e @ LedgerError::Storage { .. }) => Err(e.clone()),
+                            _ => Ok(finished.unwrap_or(false)),
+                        };
+                        log_finish(&done.key, attempt, &result, stored);
+                    }
+                    step
+                });
+            let result = match step {
+                Ok(Step::Replay(result)) => result.map(|result| Sent {
+                    result,
+                    replayed: true,
+                }),
+                Ok(Step::Send { attempt }) => {
+                    let result = client.send(&message.mobile, &message.content);
+                    let shown = result
+                        .clone()
+                        .map(|result| Sent {
+                            result,
+                            replayed: false,
+                        })
+                        .map_err(|error| LedgerError::Send {
+                            key: message.key.clone(),
+                            error,
+                            replayed: false,
+                        });
+                    pending = Some((message.clone(), attempt, result));
+                    shown
                 }
+                Err(e) => Err(e),
+            };
+            if each(tag, &message, result).is_break() {
+                break;
             }
-            Err(e) => {
-                reason = match e {
-                    Error::OutcomeUnknown(u) => format!("{}: {}", u.reason.as_str(), u.detail),
-                    other => other.to_string(),
-                };
-                Outcome {
-                    state: EntryState::Unknown,
-                    id: None,
-                    code: None,
-                    msg: None,
-                    detail: Some(&reason),
-                }
-            }
-        };
-        let stored = self.transaction(key, |tx| {
-            store::finish(tx, key, attempt, &outcome, store::now_ms()).map(Ok)
-        });
-        match stored {
-            Ok(true) => {}
-            Ok(false) => log::warn!(
-                "ihuyi ledger: key {key:?} attempt {attempt} finished as {} but a later attempt \
-                 took the key over; its record is kept",
-                outcome.state
-            ),
-            Err(e) => log::error!(
-                "ihuyi ledger: could not record the outcome ({}) of key {key:?}; it stays in \
-                 flight and will not be resent: {e}",
-                outcome.state
-            ),
+        }
+        if let Some((done, attempt, result)) = pending.take() {
+            self.record(&done.key, attempt, &result);
         }
     }
+}
+
+/// One message for [`Ledger::send_many`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    /// The idempotency key.
+    pub key: String,
+    /// The recipient.
+    pub mobile: String,
+    /// The text (or the voice code).
+    pub content: String,
+}
+
+/// The checks made before a key is touched, and the message's fingerprint.
+fn prepare<'m>(
+    client: &'m Client,
+    key: &str,
+    mobile: &'m str,
+    content: &str,
+) -> Result<Fingerprint<'m>, LedgerError> {
+    check_key(key)?;
+    let product = client.product();
+    // Invalid input is refused before the key is recorded: nothing could have been sent, and the
+    // application may fix the input and reuse the key.
+    crate::validate::mobile(product, mobile)
+        .and_then(|()| crate::validate::content(product, content))
+        .map_err(|error| LedgerError::Send {
+            key: key.to_owned(),
+            error,
+            replayed: false,
+        })?;
+    Ok(Fingerprint {
+        product,
+        account: client.config().account(),
+        mobile,
+        content_hash: store::content_hash(content),
+    })
+}
+
+/// Stores the outcome of `attempt` of `key` inside a transaction.
+fn finish_in(
+    tx: &Connection,
+    key: &str,
+    attempt: u32,
+    result: &Result<SendResult, Error>,
+) -> rusqlite::Result<bool> {
+    let reason = match result {
+        Ok(_) | Err(Error::Api(_)) => None,
+        Err(Error::OutcomeUnknown(u)) => Some(format!("{}: {}", u.reason.as_str(), u.detail)),
+        Err(other) => Some(other.to_string()),
+    };
+    let outcome = match result {
+        Ok(sent) => Outcome {
+            state: EntryState::Accepted,
+            id: Some(&sent.id),
+            code: Some(sent.code),
+            msg: Some(&sent.msg),
+            detail: None,
+        },
+        Err(Error::Api(e)) => Outcome {
+            state: EntryState::Refused,
+            id: None,
+            code: Some(e.code),
+            msg: Some(&e.msg),
+            detail: None,
+        },
+        // Nothing was received (or, for validation, nothing was built): sendable again.
+        Err(Error::Unreachable(_) | Error::Validation(_)) => Outcome {
+            state: EntryState::NotSent,
+            id: None,
+            code: None,
+            msg: None,
+            detail: reason.as_deref(),
+        },
+        // Outcome unknown, and any kind added later: the safe side.
+        Err(_) => Outcome {
+            state: EntryState::Unknown,
+            id: None,
+            code: None,
+            msg: None,
+            detail: reason.as_deref(),
+        },
+    };
+    store::finish(tx, key, attempt, &outcome, store::now_ms())
+}
+
+fn log_finish(
+    key: &str,
+    attempt: u32,
+    result: &Result<SendResult, Error>,
+    stored: Result<bool, LedgerError>,
+) {
+    let what = match result {
+        Ok(_) => "accepted",
+        Err(e) => e.kind().as_str(),
+    };
+    match stored {
+        Ok(true) => {}
+        Ok(false) => log::warn!(
+            "ihuyi ledger: key {key:?} attempt {attempt} finished ({what}) but the key was \
+             resolved or taken over meanwhile; that record is kept"
+        ),
+        Err(e) => log::error!(
+            "ihuyi ledger: could not record the outcome ({what}) of key {key:?}; it stays in \
+             flight and will not be resent: {e}"
+        ),
+    }
+}
+
+/// Replays what is stored for `key`, or records it in flight (inside a transaction).
+fn begin_in(
+    tx: &Connection,
+    key: &str,
+    fp: &Fingerprint<'_>,
+    options: &SendOptions,
+) -> rusqlite::Result<Result<Step, LedgerError>> {
+    let now = store::now_ms();
+    let Some(entry) = store::get(tx, key)? else {
+        store::insert_in_flight(tx, key, fp, now)?;
+        return Ok(Ok(Step::Send { attempt: 1 }));
+    };
+    if let Some((field, message)) = fp.mismatch(&entry) {
+        return Ok(Err(LedgerError::Conflict {
+            key: key.to_owned(),
+            field,
+            message,
+        }));
+    }
+    match entry.state {
+        EntryState::Accepted => {
+            return Ok(Ok(Step::Replay(Ok(replay_accepted(entry)))));
+        }
+        EntryState::Refused => {
+            let code = entry.code.unwrap_or(0);
+            if !options.resend_refused.contains(&code) {
+                return Ok(Ok(Step::Replay(Err(replay_refused(entry)))));
+            }
+        }
+        EntryState::InFlight | EntryState::Unknown => {
+            if !options.resend_unknown {
+                return Ok(Ok(Step::Replay(Err(LedgerError::Unresolved {
+                    key: key.to_owned(),
+                    state: entry.state,
+                    detail: entry.detail.unwrap_or_else(|| match entry.state {
+                        EntryState::InFlight => "recorded in flight and never finished: \
+                                                 being sent now, or the sender died"
+                            .to_owned(),
+                        _ => "no detail".to_owned(),
+                    }),
+                }))));
+            }
+        }
+        EntryState::NotSent => {}
+    }
+    let attempt = store::restart_in_flight(tx, key, now)?;
+    Ok(Ok(Step::Send { attempt }))
 }
 
 fn check_key(key: &str) -> Result<(), LedgerError> {
