@@ -10,6 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// The answer `(code, msg)` to a request's form fields; `None` drops the connection.
+pub type Script = Arc<dyn Fn(&[(String, String)]) -> Option<(i64, String)> + Send + Sync>;
+
 /// What the server does once it has read a whole request.
 #[derive(Clone)]
 pub enum Behaviour {
@@ -19,7 +22,7 @@ pub enum Behaviour {
     Hang,
     /// Answer `(code, msg)` for the request's form fields, as the vendor's XML; `None`: drop
     /// the connection without answering.
-    Answer(Arc<dyn Fn(&[(String, String)]) -> Option<(i64, String)> + Send + Sync>),
+    Answer(Script),
 }
 
 /// One request as received: its form fields (query and body).
