@@ -3,8 +3,11 @@
 //!
 //! ```text
 //! cargo build --release --bin ihuyi --example ledger_bench
-//! target/release/examples/ledger_bench [ROWS] [REPS]
+//! target/release/examples/ledger_bench [ROWS] [REPS] [LATENCY_MS]
 //! ```
+//!
+//! With LATENCY_MS > 0 the senders talk to the sandbox through a proxy in this process that
+//! holds every answer that long, as a real network's round trip would.
 //!
 //! The sandbox runs in this process; every sender runs as its own child process, timed by
 //! `/usr/bin/time`, so both wall time and the sender's own CPU time (user + system) are
@@ -50,6 +53,12 @@ fn main() -> Res<()> {
         log_capacity: 1000,
         ..SandboxConfig::default()
     })?;
+    let latency: u64 = args.get(2).map_or(Ok(0), |a| a.parse())?;
+    let url = if latency > 0 {
+        delaying_proxy(sandbox.addr(), std::time::Duration::from_millis(latency))?
+    } else {
+        sandbox.base_url().to_owned()
+    };
     let dir = std::env::temp_dir().join(format!("ihuyi-ledger-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let mut csv = String::from("mobile\n");
@@ -89,7 +98,7 @@ fn main() -> Res<()> {
             cmd.arg("-f").arg("%e %U %S").arg("-o").arg(&timing);
             if let Some(workers) = mode.strip_prefix("bulk-w") {
                 cmd.arg(&bin)
-                    .args(["bulk", "--base-url", sandbox.base_url()])
+                    .args(["bulk", "--base-url", &url])
                     .args(["--account", ACCOUNT, "--apikey", APIKEY])
                     .arg("--csv")
                     .arg(dir.join("r.csv"))
@@ -98,7 +107,7 @@ fn main() -> Res<()> {
                     .arg(run_dir.join("journal.db"));
             } else {
                 cmd.arg(&exe)
-                    .args(["child", mode, sandbox.base_url(), &n.to_string()])
+                    .args(["child", mode, &url, &n.to_string()])
                     .arg(&run_dir);
             }
             let start = Instant::now();
@@ -123,7 +132,7 @@ fn main() -> Res<()> {
     let plain_rate = median(results[0].1.iter().map(|r| r.0));
     let plain_cpu = median(results[0].1.iter().map(|r| r.1));
     println!(
-        "{rows} messages x {reps} rounds (load average {}), medians:",
+        "{rows} messages x {reps} rounds, answers delayed {latency} ms (load average {}), medians:",
         std::fs::read_to_string("/proc/loadavg")
             .unwrap_or_default()
             .split_whitespace()
@@ -215,4 +224,44 @@ fn median(values: impl Iterator<Item = f64>) -> f64 {
     let mut v: Vec<f64> = values.collect();
     v.sort_by(f64::total_cmp);
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// A TCP proxy to `upstream` that holds every chunk the server sends for `delay`.
+fn delaying_proxy(upstream: std::net::SocketAddr, delay: std::time::Duration) -> Res<String> {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let url = format!("http://{}", listener.local_addr()?);
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let Ok(server) = TcpStream::connect(upstream) else {
+                continue;
+            };
+            let _ = client.set_nodelay(true);
+            let _ = server.set_nodelay(true);
+            let (mut c_read, mut s_write) =
+                (client.try_clone().unwrap(), server.try_clone().unwrap());
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 16384];
+                while let Ok(n @ 1..) = c_read.read(&mut buf) {
+                    if s_write.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                }
+                let _ = s_write.shutdown(std::net::Shutdown::Write);
+            });
+            let (mut s_read, mut c_write) = (server, client);
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 16384];
+                while let Ok(n @ 1..) = s_read.read(&mut buf) {
+                    std::thread::sleep(delay);
+                    if c_write.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                }
+                let _ = c_write.shutdown(std::net::Shutdown::Write);
+            });
+        }
+    });
+    Ok(url)
 }
