@@ -46,6 +46,11 @@ typedef enum ihuyi_status {
    */
   IHUYI_ERR_OUTCOME_UNKNOWN = 4,
   /**
+   * An idempotency key of the ledger already stands for another message (another product,
+   * account, mobile or content), or cannot be resolved the way asked: nothing was sent.
+   */
+  IHUYI_ERR_CONFLICT = 5,
+  /**
    * A required pointer argument was NULL.
    */
   IHUYI_ERR_NULL_ARGUMENT = 100,
@@ -71,7 +76,8 @@ typedef enum ihuyi_status {
    */
   IHUYI_ERR_NOT_FOUND = 105,
   /**
-   * An operating-system failure outside a request (the sandbox could not bind its port).
+   * An operating-system failure outside a request: the sandbox could not bind its port, the
+   * ledger's database could not be opened, read or written.
    */
   IHUYI_ERR_IO = 106,
   /**
@@ -109,6 +115,13 @@ typedef struct ihuyi_estimate ihuyi_estimate;
  * `ihuyi_client_builder_set_frequency_guard()`, released with `ihuyi_frequency_guard_free()`.
  */
 typedef struct ihuyi_frequency_guard ihuyi_frequency_guard;
+
+/**
+ * An idempotency ledger: a SQLite file that remembers, for every key, which message it stands
+ * for and what became of it. Shareable between threads; several processes may open one file.
+ * Opened with `ihuyi_ledger_open()`, released with `ihuyi_ledger_free()`.
+ */
+typedef struct ihuyi_ledger ihuyi_ledger;
 
 /**
  * A parsed delivery receipt. Immutable; shareable between threads. Released with
@@ -652,6 +665,103 @@ enum ihuyi_status ihuyi_frequency_guard_new(int64_t per_second,
  * Thread-safe.
  */
 void ihuyi_frequency_guard_free(struct ihuyi_frequency_guard *guard);
+
+/**
+ * Opens (creating if needed) the ledger at `path` (a file name, UTF-8): WAL mode, every commit
+ * synced to disk, a 30 s wait for another process's write lock.
+ *
+ * On `IHUYI_OK`, `*out_ledger` receives a handle owned by the caller, released with
+ * `ihuyi_ledger_free()`; on error it is not written. `IHUYI_ERR_IO` when the file cannot be
+ * opened or is not a ledger; `path` or `out_ledger` NULL gives `IHUYI_ERR_NULL_ARGUMENT`.
+ * Thread-safe.
+ *
+ * # Safety
+ * `path` NUL-terminated; `out_ledger` valid for writing.
+ */
+enum ihuyi_status ihuyi_ledger_open(const char *path, struct ihuyi_ledger **out_ledger);
+
+/**
+ * Sends `content` to `mobile` through `client` at most once for `key` (at most 256 bytes,
+ * chosen by the application: "signup-otp/user-42/attempt-1").
+ *
+ * The key is recorded in flight before the request is written, then its outcome. A repeat
+ * with the same key makes no request and returns what is stored:
+ * - accepted: `IHUYI_OK` with the same id (`*out_replayed` true);
+ * - refused: `IHUYI_ERR_API` with the stored code in `ihuyi_last_result_code()`;
+ * - unknown (timeout, lost connection, crash mid-send, another thread or process sending it
+ *   now): `IHUYI_ERR_OUTCOME_UNKNOWN` naming the key, never resent: settle it with
+ *   `ihuyi_ledger_resolve_sent()` / `ihuyi_ledger_resolve_not_sent()`, or resend explicitly
+ *   with `resend_unknown` true (this may text the recipient twice);
+ * - unreachable (nothing can have been sent) or resolved as not sent: it is sent.
+ *
+ * The same key with another product, account, mobile or content gives `IHUYI_ERR_CONFLICT` and
+ * sends nothing. A database failure gives `IHUYI_ERR_IO` (nothing sent when it happened before
+ * the request). Other statuses as for `ihuyi_client_send()`.
+ *
+ * On `IHUYI_OK`, `*out_id` receives the message id, owned by the caller and released with
+ * `ihuyi_string_free()`, and `*out_replayed` (may be NULL) whether it was read from the ledger.
+ * Nothing is written on error. `ledger`, `client`, `key`, `mobile`, `content` or `out_id` NULL
+ * gives `IHUYI_ERR_NULL_ARGUMENT` (nothing sent); freed handles `IHUYI_ERR_INVALID_HANDLE`.
+ * Thread-safe: of two threads (or processes) racing on one key exactly one sends.
+ *
+ * # Safety
+ * Strings NUL-terminated; `out_id` valid for writing; `out_replayed` NULL or valid for writing.
+ */
+enum ihuyi_status ihuyi_ledger_send_once(const struct ihuyi_ledger *ledger,
+                                         const struct ihuyi_client *client,
+                                         const char *key,
+                                         const char *mobile,
+                                         const char *content,
+                                         bool resend_unknown,
+                                         char **out_id,
+                                         bool *out_replayed);
+
+/**
+ * Settles a key whose outcome is unknown (or in flight) as sent, for instance after finding the
+ * message in the vendor's console or a delivery receipt: later `ihuyi_ledger_send_once()` calls
+ * with it return `IHUYI_OK` with `id` (may be NULL: the id is then `""`) and send nothing.
+ *
+ * `IHUYI_ERR_CONFLICT` when the key is not unknown or in flight (accepted, refused, not sent,
+ * or never recorded); `IHUYI_ERR_IO` on a database failure; `ledger` or `key` NULL gives
+ * `IHUYI_ERR_NULL_ARGUMENT`, a freed ledger `IHUYI_ERR_INVALID_HANDLE`. No out-parameters.
+ * Thread-safe.
+ *
+ * # Safety
+ * `key` NUL-terminated; `id` NULL or NUL-terminated.
+ */
+enum ihuyi_status ihuyi_ledger_resolve_sent(const struct ihuyi_ledger *ledger,
+                                            const char *key,
+                                            const char *id);
+
+/**
+ * Settles a key as not sent: the next `ihuyi_ledger_send_once()` with it sends. Allowed on a key
+ * in flight, unknown, refused or already not sent; `IHUYI_ERR_CONFLICT` on an accepted key or one
+ * never recorded. Other errors as for `ihuyi_ledger_resolve_sent()`. Thread-safe.
+ *
+ * # Safety
+ * `key` NUL-terminated.
+ */
+enum ihuyi_status ihuyi_ledger_resolve_not_sent(const struct ihuyi_ledger *ledger, const char *key);
+
+/**
+ * The state of `key`: `*out_state` receives `"in_flight"`, `"accepted"`, `"refused"`,
+ * `"unknown"` or `"not_sent"` (owned by the caller, released with `ihuyi_string_free()`).
+ * `IHUYI_ERR_NOT_FOUND` when the key was never recorded; `IHUYI_ERR_IO` on a database failure.
+ * Nothing is written on error. NULL pointers give `IHUYI_ERR_NULL_ARGUMENT`, a freed ledger
+ * `IHUYI_ERR_INVALID_HANDLE`. Thread-safe.
+ *
+ * # Safety
+ * `key` NUL-terminated; `out_state` valid for writing.
+ */
+enum ihuyi_status ihuyi_ledger_state(const struct ihuyi_ledger *ledger,
+                                     const char *key,
+                                     char **out_state);
+
+/**
+ * Closes a ledger. NULL, and a ledger already freed, are ignored; calls still running on other
+ * threads finish first. Does not change the last error. Thread-safe.
+ */
+void ihuyi_ledger_free(struct ihuyi_ledger *ledger);
 
 /**
  * Panics on purpose, inside the boundary, and so returns `IHUYI_ERR_PANIC` with a message that

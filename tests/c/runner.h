@@ -61,5 +61,6 @@ void test_handles(void);
 void test_threads(void);
 void test_more(void);
 void test_know(void);
+void test_ledger(void);
 
 #endif

@@ -43,7 +43,7 @@ struct BuilderState {
     guard: Option<FrequencyGuard>,
 }
 
-static CLIENTS: Registry<Client> = Registry::new("ihuyi_client");
+pub(crate) static CLIENTS: Registry<Client> = Registry::new("ihuyi_client");
 static BUILDERS: Registry<Mutex<BuilderState>> = Registry::new("ihuyi_client_builder");
 
 impl BuilderState {
