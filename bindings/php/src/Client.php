@@ -238,6 +238,12 @@ final class Client
         throw new \LogicException('an Ihuyi\Client cannot be unserialized');
     }
 
+    /** @internal the native client, for Ledger */
+    public function nativeHandle(): CData
+    {
+        return $this->live();
+    }
+
     private function live(): CData
     {
         if ($this->handle === null) {

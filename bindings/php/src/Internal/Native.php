@@ -6,6 +6,7 @@ namespace Ihuyi\Internal;
 
 use FFI\CData;
 use Ihuyi\Exception\ApiException;
+use Ihuyi\Exception\ConflictException;
 use Ihuyi\Exception\IhuyiException;
 use Ihuyi\Exception\OutcomeUnknownException;
 use Ihuyi\Exception\UnreachableException;
@@ -23,6 +24,7 @@ final class Native
     public const ERR_API = 2;
     public const ERR_UNREACHABLE = 3;
     public const ERR_OUTCOME_UNKNOWN = 4;
+    public const ERR_CONFLICT = 5;
     public const ERR_INVALID_UTF8 = 101;
     public const ERR_INVALID_ARGUMENT = 102;
     public const ERR_NOT_FOUND = 105;
@@ -58,6 +60,8 @@ final class Native
                 throw new UnreachableException($message, $status, null, $name);
             case self::ERR_OUTCOME_UNKNOWN:
                 throw new OutcomeUnknownException($message, $status, null, $name);
+            case self::ERR_CONFLICT:
+                throw new ConflictException($message, $status, null, $name);
             default:
                 throw new IhuyiException($message, $status, null, $name);
         }
