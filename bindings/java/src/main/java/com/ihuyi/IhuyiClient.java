@@ -150,7 +150,8 @@ public final class IhuyiClient implements AutoCloseable {
                 + (isClosed() ? ", closed" : "") + "]";
     }
 
-    private MemorySegment live() {
+    /** The native handle, for {@link Ledger}. */
+    MemorySegment live() {
         MemorySegment h = handle.get();
         if (h == null) {
             throw new IhuyiException("this IhuyiClient is closed", "");

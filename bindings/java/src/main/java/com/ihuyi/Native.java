@@ -38,6 +38,7 @@ final class Native {
     static final int ERR_API = 2;
     static final int ERR_UNREACHABLE = 3;
     static final int ERR_OUTCOME_UNKNOWN = 4;
+    static final int ERR_CONFLICT = 5;
     static final int ERR_INVALID_UTF8 = 101;
     static final int ERR_INVALID_ARGUMENT = 102;
     static final int ERR_NOT_FOUND = 105;
@@ -110,6 +111,12 @@ final class Native {
     private static final MethodHandle FREQUENCY_GUARD_FREE = handle("ihuyi_frequency_guard_free", FunctionDescriptor.ofVoid(ADDRESS));
     private static final MethodHandle CLIENT_BUILDER_SET_STRICT_MOBILE = handle("ihuyi_client_builder_set_strict_mobile", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_BOOLEAN));
     private static final MethodHandle CLIENT_BUILDER_SET_FREQUENCY_GUARD = handle("ihuyi_client_builder_set_frequency_guard", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle LEDGER_OPEN = handle("ihuyi_ledger_open", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle LEDGER_SEND_ONCE = handle("ihuyi_ledger_send_once", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_BOOLEAN, ADDRESS, ADDRESS));
+    private static final MethodHandle LEDGER_RESOLVE_SENT = handle("ihuyi_ledger_resolve_sent", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle LEDGER_RESOLVE_NOT_SENT = handle("ihuyi_ledger_resolve_not_sent", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle LEDGER_STATE = handle("ihuyi_ledger_state", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle LEDGER_FREE = handle("ihuyi_ledger_free", FunctionDescriptor.ofVoid(ADDRESS));
 
     private Native() {}
 
@@ -143,6 +150,7 @@ final class Native {
             case ERR_VALIDATION, ERR_INVALID_UTF8, ERR_INVALID_ARGUMENT -> new ValidationException(message, name);
             case ERR_UNREACHABLE -> new UnreachableException(message, name);
             case ERR_OUTCOME_UNKNOWN -> new OutcomeUnknownException(message, name);
+            case ERR_CONFLICT -> new ConflictException(message, name);
             default -> new IhuyiException(message, name);
         };
     }
@@ -715,6 +723,54 @@ final class Native {
             return (int) CLIENT_BUILDER_SET_FREQUENCY_GUARD.invokeExact(a0, a1);
         } catch (Throwable t) {
             throw unexpected("ihuyi_client_builder_set_frequency_guard", t);
+        }
+    }
+
+    static int ledgerOpen(MemorySegment a0, MemorySegment a1) {
+        try {
+            return (int) LEDGER_OPEN.invokeExact(a0, a1);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_ledger_open", t);
+        }
+    }
+
+    static int ledgerSendOnce(MemorySegment a0, MemorySegment a1, MemorySegment a2, MemorySegment a3, MemorySegment a4, boolean a5, MemorySegment a6, MemorySegment a7) {
+        try {
+            return (int) LEDGER_SEND_ONCE.invokeExact(a0, a1, a2, a3, a4, a5, a6, a7);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_ledger_send_once", t);
+        }
+    }
+
+    static int ledgerResolveSent(MemorySegment a0, MemorySegment a1, MemorySegment a2) {
+        try {
+            return (int) LEDGER_RESOLVE_SENT.invokeExact(a0, a1, a2);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_ledger_resolve_sent", t);
+        }
+    }
+
+    static int ledgerResolveNotSent(MemorySegment a0, MemorySegment a1) {
+        try {
+            return (int) LEDGER_RESOLVE_NOT_SENT.invokeExact(a0, a1);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_ledger_resolve_not_sent", t);
+        }
+    }
+
+    static int ledgerState(MemorySegment a0, MemorySegment a1, MemorySegment a2) {
+        try {
+            return (int) LEDGER_STATE.invokeExact(a0, a1, a2);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_ledger_state", t);
+        }
+    }
+
+    static void ledgerFree(MemorySegment a0) {
+        try {
+            LEDGER_FREE.invokeExact(a0);
+        } catch (Throwable t) {
+            throw unexpected("ihuyi_ledger_free", t);
         }
     }
 }
