@@ -54,6 +54,11 @@ pub struct Client {
 }
 
 impl Client {
+    /// The core client, for the ledger.
+    pub fn core(&self) -> &ihuyi::Client {
+        &self.inner
+    }
+
     /// Keeps `sandbox` alive as long as this client.
     pub fn keep_alive(mut self, sandbox: Py<PyAny>) -> Client {
         self.sandbox = Some(sandbox);

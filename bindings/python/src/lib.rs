@@ -7,6 +7,7 @@ mod client;
 mod convert;
 mod errors;
 mod know;
+mod ledger;
 mod pure;
 mod sandbox;
 
@@ -29,6 +30,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<know::Estimate>()?;
     m.add_class::<know::EstimateWarning>()?;
     m.add_class::<know::FrequencyGuard>()?;
+    m.add_class::<ledger::Ledger>()?;
     m.add_function(wrap_pyfunction!(know::estimate, m)?)?;
     m.add_function(wrap_pyfunction!(know::normalize_mobile, m)?)?;
     Ok(())

@@ -1,5 +1,6 @@
 """Type stubs of the native module ``ihuyi._native`` (import these names from ``ihuyi``)."""
 
+import os
 from types import TracebackType
 from typing import Literal, Optional, Union, final
 
@@ -20,6 +21,7 @@ __all__ = [
     "FrequencyGuard",
     "estimate",
     "normalize_mobile",
+    "Ledger",
 ]
 
 __version__: str
@@ -330,3 +332,20 @@ def estimate(
 
 def normalize_mobile(product: str, mobile: str) -> str:
     """The number in the form the API of ``product`` accepts; raises ValidationError."""
+
+@final
+class Ledger:
+    """An idempotency ledger (SQLite): sends a message at most once per key."""
+
+    def __new__(cls, path: Union[str, os.PathLike[str]]) -> Ledger: ...
+    def send_once(
+        self, client: Client, key: str, mobile: str, content: str, *, resend_unknown: bool = False
+    ) -> SendResult:
+        """Sends at most once for ``key``; a repeat returns what is stored without a request."""
+    def resolve(self, key: str, *, sent: bool, id: Optional[str] = None) -> None:
+        """Settles a key whose outcome is unknown as sent or not sent."""
+    def state(self, key: str) -> Optional[str]:
+        """``in_flight``, ``accepted``, ``refused``, ``unknown``, ``not_sent``, or ``None``."""
+    @property
+    def path(self) -> str:
+        """The database file."""
