@@ -227,7 +227,10 @@ pub struct FrequencyGuard {
 #[pymethods]
 impl FrequencyGuard {
     #[new]
-    #[pyo3(signature = (per_second = Some(1), per_day = Some(5), codes_per_day = Some(5), day_offset = CHINA_STANDARD_TIME))]
+    #[pyo3(
+        signature = (per_second = Some(1), per_day = Some(5), codes_per_day = Some(5), day_offset = CHINA_STANDARD_TIME),
+        text_signature = "(per_second=1, per_day=5, codes_per_day=5, day_offset=28800)"
+    )]
     fn new(
         py: Python<'_>,
         per_second: Option<i64>,
