@@ -69,6 +69,7 @@
 //! ```
 
 mod error;
+mod guard_store;
 mod store;
 
 pub use error::{LedgerError, LedgerErrorKind};

@@ -27,6 +27,14 @@ CREATE TABLE IF NOT EXISTS sends (
     created_ms   INTEGER NOT NULL,
     updated_ms   INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS guard_counts (
+    key       TEXT PRIMARY KEY NOT NULL,
+    day       INTEGER NOT NULL,
+    sends     INTEGER NOT NULL,
+    codes     INTEGER NOT NULL,
+    second    INTEGER NOT NULL,
+    in_second INTEGER NOT NULL
+) WITHOUT ROWID;
 ";
 
 /// Where a key stands.
