@@ -39,6 +39,11 @@ typedef enum ihuyi_status {
    */
   IHUYI_ERR_OUTCOME_UNKNOWN = 4,
   /**
+   * An idempotency key of the ledger already stands for another message (another product,
+   * account, mobile or content), or cannot be resolved the way asked: nothing was sent.
+   */
+  IHUYI_ERR_CONFLICT = 5,
+  /**
    * A required pointer argument was NULL.
    */
   IHUYI_ERR_NULL_ARGUMENT = 100,
@@ -64,7 +69,8 @@ typedef enum ihuyi_status {
    */
   IHUYI_ERR_NOT_FOUND = 105,
   /**
-   * An operating-system failure outside a request (the sandbox could not bind its port).
+   * An operating-system failure outside a request: the sandbox could not bind its port, the
+   * ledger's database could not be opened, read or written.
    */
   IHUYI_ERR_IO = 106,
   /**
@@ -87,6 +93,28 @@ typedef struct ihuyi_client ihuyi_client;
  * are serialized by a lock, but a builder is meant to be used by one thread.
  */
 typedef struct ihuyi_client_builder ihuyi_client_builder;
+
+/**
+ * What `ihuyi_estimate_new()` found: characters, billed segments, the rule, and warnings about
+ * what the platform would refuse. Immutable; shareable between threads. Released with
+ * `ihuyi_estimate_free()`.
+ */
+typedef struct ihuyi_estimate ihuyi_estimate;
+
+/**
+ * A local frequency guard with its counts, kept in memory for this process. Shareable between
+ * threads and between clients (the check and the count are one atomic step). Made by
+ * `ihuyi_frequency_guard_new()`, given to clients with
+ * `ihuyi_client_builder_set_frequency_guard()`, released with `ihuyi_frequency_guard_free()`.
+ */
+typedef struct ihuyi_frequency_guard ihuyi_frequency_guard;
+
+/**
+ * An idempotency ledger: a SQLite file that remembers, for every key, which message it stands
+ * for and what became of it. Shareable between threads; several processes may open one file.
+ * Opened with `ihuyi_ledger_open()`, released with `ihuyi_ledger_free()`.
+ */
+typedef struct ihuyi_ledger ihuyi_ledger;
 
 /**
  * A parsed delivery receipt. Immutable; shareable between threads. Released with
@@ -215,6 +243,33 @@ enum ihuyi_status ihuyi_client_builder_set_timeouts_ms(struct ihuyi_client_build
  */
 enum ihuyi_status ihuyi_client_builder_set_max_idle_connections(struct ihuyi_client_builder *builder,
                                                                 uint32_t max_idle_connections);
+
+/**
+ * Strict numbers: when `strict` is true, a send whose mobile is not already in the API's form
+ * (`13800138000`; for isms `852 61234567`) is refused with `IHUYI_ERR_VALIDATION` (the message
+ * names the normalized form) instead of being normalized first (the default: `+86 138-0013-8000`
+ * is sent as `13800138000`, see `ihuyi_normalize_mobile()`).
+ *
+ * `builder` NULL gives `IHUYI_ERR_NULL_ARGUMENT`, a freed builder `IHUYI_ERR_INVALID_HANDLE`.
+ * No out-parameters; on error the builder is unchanged. Safe from any thread (setters on one
+ * builder are serialized).
+ */
+enum ihuyi_status ihuyi_client_builder_set_strict_mobile(struct ihuyi_client_builder *builder,
+                                                         bool strict);
+
+/**
+ * Gives every client built from this builder the local frequency guard `guard` (made by
+ * `ihuyi_frequency_guard_new()`): a send it counts as over a limit is refused with
+ * `IHUYI_ERR_VALIDATION` and nothing is sent. The builder keeps its own reference: `guard` may be
+ * freed afterwards, and all clients built with one guard share its counts. `guard` NULL removes
+ * the guard (the default: none).
+ *
+ * `builder` NULL gives `IHUYI_ERR_NULL_ARGUMENT`, a freed builder or guard
+ * `IHUYI_ERR_INVALID_HANDLE`. No out-parameters; on error the builder is unchanged. Safe from
+ * any thread (setters on one builder are serialized).
+ */
+enum ihuyi_status ihuyi_client_builder_set_frequency_guard(struct ihuyi_client_builder *builder,
+                                                           const struct ihuyi_frequency_guard *guard);
 
 /**
  * Validates the settings and builds a client. The builder is not consumed: it can build more
@@ -403,6 +458,299 @@ size_t ihuyi_last_api_message(char *buf,
  * `buf` must be NULL or point to at least `len` writable bytes.
  */
 size_t ihuyi_last_api_class(char *buf, size_t len);
+
+/**
+ * Estimates `content` for `product` (`"sms"`, `"voice"`, `"isms"`, any case) before sending:
+ * characters as the vendor counts them (every letter, symbol or Chinese character is one),
+ * billed segments (one up to 70 characters with the signature; beyond, 67 per segment under the
+ * default rule), and warnings naming the code the platform would answer (over 300 characters
+ * 4073, emoji 4074, a missing or malformed 【signature】 4070-4072, a voice code that is not 4-6
+ * digits).
+ *
+ * `signature` (may be NULL), with or without its 【】, is appended unless the content already
+ * starts or ends with it (ignored for voice). `rule` (may be NULL: `"70/67"`) is `"70/67"` or the
+ * vendor's alternative `"70/66"`; anything else gives `IHUYI_ERR_INVALID_ARGUMENT`. An estimate
+ * never fails because of what the content holds: problems are warnings.
+ *
+ * On `IHUYI_OK`, `*out_estimate` receives a handle owned by the caller (read it with the
+ * `ihuyi_estimate_*` getters, release it with `ihuyi_estimate_free()`); on error it is not
+ * written. `product`, `content` or `out_estimate` NULL gives `IHUYI_ERR_NULL_ARGUMENT`; an
+ * unknown product `IHUYI_ERR_INVALID_ARGUMENT`. Pure and thread-safe.
+ *
+ * # Safety
+ * Strings NUL-terminated (`signature` and `rule` may be NULL); `out_estimate` valid for writing.
+ */
+enum ihuyi_status ihuyi_estimate_new(const char *product,
+                                     const char *content,
+                                     const char *signature,
+                                     const char *rule,
+                                     struct ihuyi_estimate **out_estimate);
+
+/**
+ * The number of characters as the vendor counts them (one per Unicode scalar value), the
+ * signature included. On `IHUYI_OK` `*out_characters` receives it; on error it is not written.
+ * NULL pointers give `IHUYI_ERR_NULL_ARGUMENT`, a freed estimate `IHUYI_ERR_INVALID_HANDLE`.
+ * Thread-safe.
+ *
+ * # Safety
+ * `out_characters` must be valid for writing.
+ */
+enum ihuyi_status ihuyi_estimate_characters(const struct ihuyi_estimate *estimate,
+                                            size_t *out_characters);
+
+/**
+ * The number of UTF-16 code units (what a carrier encoding UCS-2 would count: a character
+ * outside the Basic Multilingual Plane is two). Out-parameter and errors as for
+ * `ihuyi_estimate_characters()`.
+ *
+ * # Safety
+ * `out_units` must be valid for writing.
+ */
+enum ihuyi_status ihuyi_estimate_utf16_units(const struct ihuyi_estimate *estimate,
+                                             size_t *out_units);
+
+/**
+ * The number of billed segments (0 for empty content; a voice code is 1). Out-parameter and
+ * errors as for `ihuyi_estimate_characters()`.
+ *
+ * # Safety
+ * `out_segments` must be valid for writing.
+ */
+enum ihuyi_status ihuyi_estimate_segments(const struct ihuyi_estimate *estimate,
+                                          uint64_t *out_segments);
+
+/**
+ * Whether no warning names a result code, i.e. the platform should accept the content.
+ * Out-parameter and errors as for `ihuyi_estimate_characters()`.
+ *
+ * # Safety
+ * `out_acceptable` must be valid for writing.
+ */
+enum ihuyi_status ihuyi_estimate_acceptable(const struct ihuyi_estimate *estimate,
+                                            bool *out_acceptable);
+
+/**
+ * Whether the signature given to `ihuyi_estimate_new()` was appended to the content.
+ * Out-parameter and errors as for `ihuyi_estimate_characters()`.
+ *
+ * # Safety
+ * `out_added` must be valid for writing.
+ */
+enum ihuyi_status ihuyi_estimate_signature_added(const struct ihuyi_estimate *estimate,
+                                                 bool *out_added);
+
+/**
+ * The segment rule used: `*out_name` receives its name (`"70/67"` or `"70/66"`), a string owned
+ * by the caller and released with `ihuyi_string_free()`; `out_single` and `out_multi` (each may
+ * be NULL) receive the characters of a one-segment message (70) and per segment beyond it (67
+ * or 66). `IHUYI_ERR_NOT_FOUND` for a voice code, which is not split into segments. Nothing is
+ * written on error. `estimate` or `out_name` NULL gives `IHUYI_ERR_NULL_ARGUMENT`, a freed
+ * estimate `IHUYI_ERR_INVALID_HANDLE`. Thread-safe.
+ *
+ * # Safety
+ * Out-parameters NULL (`out_single`, `out_multi`) or valid for writing.
+ */
+enum ihuyi_status ihuyi_estimate_rule(const struct ihuyi_estimate *estimate,
+                                      char **out_name,
+                                      uint32_t *out_single,
+                                      uint32_t *out_multi);
+
+/**
+ * The text that would be sent: the content, with the signature appended when one was given and
+ * the content did not carry it. On `IHUYI_OK` `*out_message` receives a string owned by the
+ * caller, released with `ihuyi_string_free()`; on error it is not written.
+ * `IHUYI_ERR_INVALID_ARGUMENT` if it holds a NUL byte (only possible through the signature).
+ * NULL pointers give `IHUYI_ERR_NULL_ARGUMENT`, a freed estimate `IHUYI_ERR_INVALID_HANDLE`.
+ * Thread-safe.
+ *
+ * # Safety
+ * `out_message` must be valid for writing.
+ */
+enum ihuyi_status ihuyi_estimate_message(const struct ihuyi_estimate *estimate, char **out_message);
+
+/**
+ * How many warnings the estimate has (read each with `ihuyi_estimate_warning()`).
+ * Out-parameter and errors as for `ihuyi_estimate_characters()`.
+ *
+ * # Safety
+ * `out_count` must be valid for writing.
+ */
+enum ihuyi_status ihuyi_estimate_warning_count(const struct ihuyi_estimate *estimate,
+                                               size_t *out_count);
+
+/**
+ * Warning number `index` (from 0) of the estimate.
+ *
+ * - `out_kind` (required): what was found, one of `"empty"`, `"too_long"`, `"emoji"`,
+ *   `"signature_missing"`, `"signature_malformed"`, `"signature_length"`, `"voice_digits"`,
+ *   `"astral"` (a character a carrier may count as two), `"control"`.
+ * - `out_code` (may be NULL): the result code the platform would answer (e.g. 4073), or -1 for a
+ *   note the platform does not refuse.
+ * - `out_message` (may be NULL): what was found, in English.
+ *
+ * Strings are owned by the caller and released with `ihuyi_string_free()`. Nothing is written on
+ * error: `IHUYI_ERR_NOT_FOUND` when `index` is not below `ihuyi_estimate_warning_count()`;
+ * `estimate` or `out_kind` NULL gives `IHUYI_ERR_NULL_ARGUMENT`, a freed estimate
+ * `IHUYI_ERR_INVALID_HANDLE`. Thread-safe.
+ *
+ * # Safety
+ * Out-parameters NULL (`out_code`, `out_message`) or valid for writing.
+ */
+enum ihuyi_status ihuyi_estimate_warning(const struct ihuyi_estimate *estimate,
+                                         size_t index,
+                                         char **out_kind,
+                                         int64_t *out_code,
+                                         char **out_message);
+
+/**
+ * Releases an estimate. NULL, and an estimate already freed, are ignored. Does not change the
+ * last error. Thread-safe.
+ */
+void ihuyi_estimate_free(struct ihuyi_estimate *estimate);
+
+/**
+ * Turns a number as people type it into the form the API of `product` accepts: for `"sms"` and
+ * `"voice"` `+86 138-0013-8000`, `0086 13800138000` or `8613800138000` become `13800138000`;
+ * for `"isms"` `+852 6123 4567` or `00852-61234567` become `852 61234567`, checked against
+ * that country's numbering plan (libphonenumber's metadata). Clients apply it on every send
+ * (unless `ihuyi_client_builder_set_strict_mobile()`).
+ *
+ * On `IHUYI_OK`, `*out_mobile` receives the normalized number, owned by the caller and released
+ * with `ihuyi_string_free()`; on error it is not written. `IHUYI_ERR_VALIDATION` when the input
+ * cannot be a number for that product (the message says why); `product`, `input` or
+ * `out_mobile` NULL gives `IHUYI_ERR_NULL_ARGUMENT`; an unknown product
+ * `IHUYI_ERR_INVALID_ARGUMENT`. Pure and thread-safe.
+ *
+ * # Safety
+ * Strings NUL-terminated; `out_mobile` valid for writing.
+ */
+enum ihuyi_status ihuyi_normalize_mobile(const char *product, const char *input, char **out_mobile);
+
+/**
+ * Creates a frequency guard with these limits per number (per product and account), each
+ * negative for no limit: `per_second` sends in one second (the platform's is 1, code 4080),
+ * `per_day` sends per day (5, code 4082), `codes_per_day` verification codes per day (5, code
+ * 4085; every voice code, and any text containing 验证码, 校验码, 动态码 or "verification code").
+ * Days are calendar days in China Standard Time (UTC+8), as the platform counts them.
+ *
+ * A send is counted before its request is written; it stays counted when accepted or when its
+ * outcome is unknown, and is released when the server refused it or nothing was sent.
+ *
+ * On `IHUYI_OK`, `*out_guard` receives a handle owned by the caller, released with
+ * `ihuyi_frequency_guard_free()`; on error it is not written. A limit above `UINT32_MAX` gives
+ * `IHUYI_ERR_INVALID_ARGUMENT`; `out_guard` NULL `IHUYI_ERR_NULL_ARGUMENT`. Thread-safe.
+ *
+ * # Safety
+ * `out_guard` must be valid for writing.
+ */
+enum ihuyi_status ihuyi_frequency_guard_new(int64_t per_second,
+                                            int64_t per_day,
+                                            int64_t codes_per_day,
+                                            struct ihuyi_frequency_guard **out_guard);
+
+/**
+ * Releases a guard. Clients (and builders) given it keep it, with its counts, until they are
+ * freed. NULL, and a guard already freed, are ignored. Does not change the last error.
+ * Thread-safe.
+ */
+void ihuyi_frequency_guard_free(struct ihuyi_frequency_guard *guard);
+
+/**
+ * Opens (creating if needed) the ledger at `path` (a file name, UTF-8): WAL mode, every commit
+ * synced to disk, a 30 s wait for another process's write lock.
+ *
+ * On `IHUYI_OK`, `*out_ledger` receives a handle owned by the caller, released with
+ * `ihuyi_ledger_free()`; on error it is not written. `IHUYI_ERR_IO` when the file cannot be
+ * opened or is not a ledger; `path` or `out_ledger` NULL gives `IHUYI_ERR_NULL_ARGUMENT`.
+ * Thread-safe.
+ *
+ * # Safety
+ * `path` NUL-terminated; `out_ledger` valid for writing.
+ */
+enum ihuyi_status ihuyi_ledger_open(const char *path, struct ihuyi_ledger **out_ledger);
+
+/**
+ * Sends `content` to `mobile` through `client` at most once for `key` (at most 256 bytes,
+ * chosen by the application: "signup-otp/user-42/attempt-1").
+ *
+ * The key is recorded in flight before the request is written, then its outcome. A repeat
+ * with the same key makes no request and returns what is stored:
+ * - accepted: `IHUYI_OK` with the same id (`*out_replayed` true);
+ * - refused: `IHUYI_ERR_API` with the stored code in `ihuyi_last_result_code()`;
+ * - unknown (timeout, lost connection, crash mid-send, another thread or process sending it
+ *   now): `IHUYI_ERR_OUTCOME_UNKNOWN` naming the key, never resent: settle it with
+ *   `ihuyi_ledger_resolve_sent()` / `ihuyi_ledger_resolve_not_sent()`, or resend explicitly
+ *   with `resend_unknown` true (this may text the recipient twice);
+ * - unreachable (nothing can have been sent) or resolved as not sent: it is sent.
+ *
+ * The same key with another product, account, mobile or content gives `IHUYI_ERR_CONFLICT` and
+ * sends nothing. A database failure gives `IHUYI_ERR_IO` (nothing sent when it happened before
+ * the request). Other statuses as for `ihuyi_client_send()`.
+ *
+ * On `IHUYI_OK`, `*out_id` receives the message id, owned by the caller and released with
+ * `ihuyi_string_free()`, and `*out_replayed` (may be NULL) whether it was read from the ledger.
+ * Nothing is written on error. `ledger`, `client`, `key`, `mobile`, `content` or `out_id` NULL
+ * gives `IHUYI_ERR_NULL_ARGUMENT` (nothing sent); freed handles `IHUYI_ERR_INVALID_HANDLE`.
+ * Thread-safe: of two threads (or processes) racing on one key exactly one sends.
+ *
+ * # Safety
+ * Strings NUL-terminated; `out_id` valid for writing; `out_replayed` NULL or valid for writing.
+ */
+enum ihuyi_status ihuyi_ledger_send_once(const struct ihuyi_ledger *ledger,
+                                         const struct ihuyi_client *client,
+                                         const char *key,
+                                         const char *mobile,
+                                         const char *content,
+                                         bool resend_unknown,
+                                         char **out_id,
+                                         bool *out_replayed);
+
+/**
+ * Settles a key whose outcome is unknown (or in flight) as sent, for instance after finding the
+ * message in the vendor's console or a delivery receipt: later `ihuyi_ledger_send_once()` calls
+ * with it return `IHUYI_OK` with `id` (may be NULL: the id is then `""`) and send nothing.
+ *
+ * `IHUYI_ERR_CONFLICT` when the key is not unknown or in flight (accepted, refused, not sent,
+ * or never recorded); `IHUYI_ERR_IO` on a database failure; `ledger` or `key` NULL gives
+ * `IHUYI_ERR_NULL_ARGUMENT`, a freed ledger `IHUYI_ERR_INVALID_HANDLE`. No out-parameters.
+ * Thread-safe.
+ *
+ * # Safety
+ * `key` NUL-terminated; `id` NULL or NUL-terminated.
+ */
+enum ihuyi_status ihuyi_ledger_resolve_sent(const struct ihuyi_ledger *ledger,
+                                            const char *key,
+                                            const char *id);
+
+/**
+ * Settles a key as not sent: the next `ihuyi_ledger_send_once()` with it sends. Allowed on a key
+ * in flight, unknown, refused or already not sent; `IHUYI_ERR_CONFLICT` on an accepted key or one
+ * never recorded. Other errors as for `ihuyi_ledger_resolve_sent()`. Thread-safe.
+ *
+ * # Safety
+ * `key` NUL-terminated.
+ */
+enum ihuyi_status ihuyi_ledger_resolve_not_sent(const struct ihuyi_ledger *ledger, const char *key);
+
+/**
+ * The state of `key`: `*out_state` receives `"in_flight"`, `"accepted"`, `"refused"`,
+ * `"unknown"` or `"not_sent"` (owned by the caller, released with `ihuyi_string_free()`).
+ * `IHUYI_ERR_NOT_FOUND` when the key was never recorded; `IHUYI_ERR_IO` on a database failure.
+ * Nothing is written on error. NULL pointers give `IHUYI_ERR_NULL_ARGUMENT`, a freed ledger
+ * `IHUYI_ERR_INVALID_HANDLE`. Thread-safe.
+ *
+ * # Safety
+ * `key` NUL-terminated; `out_state` valid for writing.
+ */
+enum ihuyi_status ihuyi_ledger_state(const struct ihuyi_ledger *ledger,
+                                     const char *key,
+                                     char **out_state);
+
+/**
+ * Closes a ledger. NULL, and a ledger already freed, are ignored; calls still running on other
+ * threads finish first. Does not change the last error. Thread-safe.
+ */
+void ihuyi_ledger_free(struct ihuyi_ledger *ledger);
 
 /**
  * Panics on purpose, inside the boundary, and so returns `IHUYI_ERR_PANIC` with a message that

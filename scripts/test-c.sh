@@ -89,7 +89,9 @@ step "the C test suite under valgrind"
 make -s -C tests/c -B
 LOG="$WORK/suite.log"
 status=0
+# The suppressions cover libphonenumber's process-lifetime metadata only (see the file).
 valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,possible \
+  --num-callers=64 --suppressions=tests/c/valgrind.supp \
   ./tests/c/ihuyi_tests "$ROOT/tests/fixtures" > "$LOG" 2>&1 || status=$?
 grep -v '^ok ' "$LOG" | grep -v 'deliberate panic\|panicked at\|^$' || true
 make -s -C tests/c clean

@@ -142,12 +142,14 @@ int main(int argc, char **argv) {
     test_threads();
     test_more();
     test_faults();
+    test_know();
+    test_ledger();
 
     case_begin("every ihuyi_status value was returned by some call above");
     {
         static const ihuyi_status all[] = {
             IHUYI_OK, IHUYI_ERR_VALIDATION, IHUYI_ERR_API, IHUYI_ERR_UNREACHABLE,
-            IHUYI_ERR_OUTCOME_UNKNOWN, IHUYI_ERR_NULL_ARGUMENT, IHUYI_ERR_INVALID_UTF8,
+            IHUYI_ERR_OUTCOME_UNKNOWN, IHUYI_ERR_CONFLICT, IHUYI_ERR_NULL_ARGUMENT, IHUYI_ERR_INVALID_UTF8,
             IHUYI_ERR_INVALID_ARGUMENT, IHUYI_ERR_BUFFER_TOO_SMALL, IHUYI_ERR_INVALID_HANDLE,
             IHUYI_ERR_NOT_FOUND, IHUYI_ERR_IO, IHUYI_ERR_PANIC};
         for (i = 0; i < (int)(sizeof all / sizeof all[0]); i++)

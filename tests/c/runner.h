@@ -61,5 +61,7 @@ void test_handles(void);
 void test_threads(void);
 void test_more(void);
 void test_faults(void);
+void test_know(void);
+void test_ledger(void);
 
 #endif

@@ -61,6 +61,7 @@ void test_basics(void) {
     CHECK_I64(IHUYI_ERR_API, 2);
     CHECK_I64(IHUYI_ERR_UNREACHABLE, 3);
     CHECK_I64(IHUYI_ERR_OUTCOME_UNKNOWN, 4);
+    CHECK_I64(IHUYI_ERR_CONFLICT, 5);
     CHECK_I64(IHUYI_ERR_NULL_ARGUMENT, 100);
     CHECK_I64(IHUYI_ERR_INVALID_UTF8, 101);
     CHECK_I64(IHUYI_ERR_INVALID_ARGUMENT, 102);
@@ -74,7 +75,8 @@ void test_basics(void) {
     for (i = 0; i < (int)(sizeof statuses / sizeof statuses[0]); i++)
         CHECK_STR(ihuyi_status_name((int)statuses[i]), names[i]);
     CHECK_STR(ihuyi_status_name(-1), "IHUYI_UNKNOWN_STATUS");
-    CHECK_STR(ihuyi_status_name(5), "IHUYI_UNKNOWN_STATUS");
+    CHECK_STR(ihuyi_status_name(5), "IHUYI_ERR_CONFLICT");
+    CHECK_STR(ihuyi_status_name(6), "IHUYI_UNKNOWN_STATUS");
     CHECK_STR(ihuyi_status_name(2147483647), "IHUYI_UNKNOWN_STATUS");
 
     case_begin("basics: a success leaves an empty last error");

@@ -128,7 +128,7 @@ static void builder_variant(const char *format, const char *mode) {
     CHECK_STATUS(ihuyi_client_builder_build(b, &second), IHUYI_OK);
     CHECK(client != second);
     ihuyi_client_builder_free(b);
-    CHECK_STATUS(ihuyi_client_send(client, "44 7700900123", "Your code is 0042", &id), IHUYI_OK);
+    CHECK_STATUS(ihuyi_client_send(client, "44 7911123456", "Your code is 0042", &id), IHUYI_OK);
     CHECK(is_id(id));
     CHECK_STATUS(ihuyi_client_balance(second, &balance), IHUYI_OK);
     CHECK(balance > 0);

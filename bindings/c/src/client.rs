@@ -5,12 +5,13 @@ use std::ffi::c_char;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use core_ihuyi::{ApiKey, Client, Format, PasswordMode, Product, Timeouts};
+use core_ihuyi::{ApiKey, Client, Format, FrequencyGuard, PasswordMode, Product, Timeouts};
 
 use crate::args::{
     c_string, give_string, opt_str_arg, out_arg, product_arg, str_arg, truncate, write_out,
 };
 use crate::error::Failure;
+use crate::guard::{GUARDS, IhuyiFrequencyGuard};
 use crate::handles::Registry;
 use crate::panic::{guard, guard_value};
 use crate::status::ihuyi_status;
@@ -38,9 +39,11 @@ struct BuilderState {
     password_mode: PasswordMode,
     timeouts: Timeouts,
     max_idle_connections: Option<usize>,
+    strict_mobile: bool,
+    guard: Option<FrequencyGuard>,
 }
 
-static CLIENTS: Registry<Client> = Registry::new("ihuyi_client");
+pub(crate) static CLIENTS: Registry<Client> = Registry::new("ihuyi_client");
 static BUILDERS: Registry<Mutex<BuilderState>> = Registry::new("ihuyi_client_builder");
 
 impl BuilderState {
@@ -57,7 +60,11 @@ impl BuilderState {
         if let Some(n) = self.max_idle_connections {
             builder = builder.max_idle_connections(n);
         }
-        Ok(builder.build()?)
+        if let Some(guard) = &self.guard {
+            // A clone shares the counts: every client built here counts against one guard.
+            builder = builder.frequency_guard(guard.clone());
+        }
+        Ok(builder.strict_mobile(self.strict_mobile).build()?)
     }
 }
 
@@ -99,6 +106,8 @@ pub unsafe extern "C" fn ihuyi_client_builder_new(
             password_mode: PasswordMode::Dynamic,
             timeouts: Timeouts::default(),
             max_idle_connections: None,
+            strict_mobile: false,
+            guard: None,
         };
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_builder, BUILDERS.insert(Mutex::new(state))) };
@@ -255,6 +264,54 @@ pub extern "C" fn ihuyi_client_builder_set_max_idle_connections(
         }
         with_builder(builder, |s| {
             s.max_idle_connections = Some(max_idle_connections as usize);
+            Ok(())
+        })
+    })
+}
+
+/// Strict numbers: when `strict` is true, a send whose mobile is not already in the API's form
+/// (`13800138000`; for isms `852 61234567`) is refused with `IHUYI_ERR_VALIDATION` (the message
+/// names the normalized form) instead of being normalized first (the default: `+86 138-0013-8000`
+/// is sent as `13800138000`, see `ihuyi_normalize_mobile()`).
+///
+/// `builder` NULL gives `IHUYI_ERR_NULL_ARGUMENT`, a freed builder `IHUYI_ERR_INVALID_HANDLE`.
+/// No out-parameters; on error the builder is unchanged. Safe from any thread (setters on one
+/// builder are serialized).
+#[unsafe(no_mangle)]
+pub extern "C" fn ihuyi_client_builder_set_strict_mobile(
+    builder: *mut IhuyiClientBuilder,
+    strict: bool,
+) -> ihuyi_status {
+    guard(|| {
+        with_builder(builder, |s| {
+            s.strict_mobile = strict;
+            Ok(())
+        })
+    })
+}
+
+/// Gives every client built from this builder the local frequency guard `guard` (made by
+/// `ihuyi_frequency_guard_new()`): a send it counts as over a limit is refused with
+/// `IHUYI_ERR_VALIDATION` and nothing is sent. The builder keeps its own reference: `guard` may be
+/// freed afterwards, and all clients built with one guard share its counts. `guard` NULL removes
+/// the guard (the default: none).
+///
+/// `builder` NULL gives `IHUYI_ERR_NULL_ARGUMENT`, a freed builder or guard
+/// `IHUYI_ERR_INVALID_HANDLE`. No out-parameters; on error the builder is unchanged. Safe from
+/// any thread (setters on one builder are serialized).
+#[unsafe(no_mangle)]
+pub extern "C" fn ihuyi_client_builder_set_frequency_guard(
+    builder: *mut IhuyiClientBuilder,
+    guard: *const IhuyiFrequencyGuard,
+) -> ihuyi_status {
+    crate::panic::guard(|| {
+        let frequency_guard = if guard.is_null() {
+            None
+        } else {
+            Some(GUARDS.get(guard, "guard")?.as_ref().clone())
+        };
+        with_builder(builder, |s| {
+            s.guard = frequency_guard;
             Ok(())
         })
     })

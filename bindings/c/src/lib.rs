@@ -21,7 +21,10 @@
 mod args;
 mod client;
 mod error;
+mod estimate;
+mod guard;
 mod handles;
+mod ledger;
 mod panic;
 mod pure;
 mod receipt;
@@ -32,6 +35,9 @@ use std::ffi::c_char;
 
 pub use client::*;
 pub use error::*;
+pub use estimate::*;
+pub use guard::*;
+pub use ledger::*;
 pub use panic::ihuyi_selftest_panic;
 pub use pure::*;
 pub use receipt::*;

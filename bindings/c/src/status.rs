@@ -28,6 +28,9 @@ pub enum ihuyi_status {
     /// The request may have been processed (timeout after sending, lost connection, HTTP status
     /// other than 200, unparseable answer). The SDK never resends: a resend may text twice.
     IHUYI_ERR_OUTCOME_UNKNOWN = 4,
+    /// An idempotency key of the ledger already stands for another message (another product,
+    /// account, mobile or content), or cannot be resolved the way asked: nothing was sent.
+    IHUYI_ERR_CONFLICT = 5,
     /// A required pointer argument was NULL.
     IHUYI_ERR_NULL_ARGUMENT = 100,
     /// A string argument was not valid UTF-8.
@@ -41,7 +44,8 @@ pub enum ihuyi_status {
     IHUYI_ERR_INVALID_HANDLE = 104,
     /// What was asked for does not exist (a receipt field, a sandbox account for a product).
     IHUYI_ERR_NOT_FOUND = 105,
-    /// An operating-system failure outside a request (the sandbox could not bind its port).
+    /// An operating-system failure outside a request: the sandbox could not bind its port, the
+    /// ledger's database could not be opened, read or written.
     IHUYI_ERR_IO = 106,
     /// A bug: the library panicked. The panic was stopped at the boundary; the message says
     /// where. Please report it.
@@ -62,12 +66,13 @@ impl ihuyi_status {
     }
 
     /// Every status, for tests and for [`ihuyi_status_name`].
-    pub(crate) const ALL: [ihuyi_status; 13] = [
+    pub(crate) const ALL: [ihuyi_status; 14] = [
         IHUYI_OK,
         IHUYI_ERR_VALIDATION,
         IHUYI_ERR_API,
         IHUYI_ERR_UNREACHABLE,
         IHUYI_ERR_OUTCOME_UNKNOWN,
+        IHUYI_ERR_CONFLICT,
         IHUYI_ERR_NULL_ARGUMENT,
         IHUYI_ERR_INVALID_UTF8,
         IHUYI_ERR_INVALID_ARGUMENT,
@@ -86,6 +91,7 @@ impl ihuyi_status {
             IHUYI_ERR_API => "IHUYI_ERR_API\0",
             IHUYI_ERR_UNREACHABLE => "IHUYI_ERR_UNREACHABLE\0",
             IHUYI_ERR_OUTCOME_UNKNOWN => "IHUYI_ERR_OUTCOME_UNKNOWN\0",
+            IHUYI_ERR_CONFLICT => "IHUYI_ERR_CONFLICT\0",
             IHUYI_ERR_NULL_ARGUMENT => "IHUYI_ERR_NULL_ARGUMENT\0",
             IHUYI_ERR_INVALID_UTF8 => "IHUYI_ERR_INVALID_UTF8\0",
             IHUYI_ERR_INVALID_ARGUMENT => "IHUYI_ERR_INVALID_ARGUMENT\0",

@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 
 use crate::convert;
 use crate::errors;
+use crate::know::FrequencyGuard;
 
 /// The longest timeout accepted, in seconds.
 const MAX_TIMEOUT_SECONDS: f64 = 3600.0;
@@ -31,6 +32,11 @@ const MAX_TIMEOUT_SECONDS: f64 = 3600.0;
 ///     format: The answer format asked of the server, ``"xml"`` or ``"json"``.
 ///     dynamic_password: Sign each request with the MD5 dynamic password (the key never
 ///         travels); ``False`` sends the key itself in the form body.
+///     strict_mobile: Refuse (:class:`ValidationError`) a mobile that is not already in the
+///         API's form instead of normalizing it (by default ``"+86 138-0013-8000"`` is sent as
+///         ``"13800138000"``, see :func:`normalize_mobile`).
+///     frequency_guard: A :class:`FrequencyGuard` that refuses locally the sends the platform
+///         would refuse for frequency (4080, 4082, 4085); ``None`` (the default): no guard.
 ///
 /// Raises:
 ///     ValidationError: A missing or malformed argument.
@@ -40,12 +46,19 @@ pub struct Client {
     account: String,
     base_url: Option<String>,
     timeout: f64,
+    strict_mobile: bool,
+    frequency_guard: Option<Py<FrequencyGuard>>,
     /// The sandbox a `Sandbox.client()` client talks to, kept alive as long as the client:
     /// `ihuyi.Sandbox().client()` must not hand out a client of a server already gone.
     sandbox: Option<Py<PyAny>>,
 }
 
 impl Client {
+    /// The core client, for the ledger.
+    pub fn core(&self) -> &ihuyi::Client {
+        &self.inner
+    }
+
     /// Keeps `sandbox` alive as long as this client.
     pub fn keep_alive(mut self, sandbox: Py<PyAny>) -> Client {
         self.sandbox = Some(sandbox);
@@ -63,6 +76,8 @@ impl Client {
         timeout: f64,
         format: Option<&Bound<'_, PyAny>>,
         dynamic_password: bool,
+        strict_mobile: bool,
+        frequency_guard: Option<Bound<'_, FrequencyGuard>>,
     ) -> PyResult<Client> {
         let product = parse_product(py, product)?;
         let format = match convert::optional_text(format, "format")? {
@@ -99,12 +114,19 @@ impl Client {
         if let Some(base_url) = &base_url {
             builder = builder.base_url(base_url.as_str());
         }
-        let inner = builder.build().map_err(|e| errors::to_py(py, e))?;
+        if let Some(guard) = &frequency_guard {
+            // A clone shares the counts with every other client given this guard.
+            builder = builder.frequency_guard(guard.get().inner.clone());
+        }
+        let inner = builder.strict_mobile(strict_mobile);
+        let inner = inner.build().map_err(|e| errors::to_py(py, e))?;
         Ok(Client {
             inner,
             account,
             base_url,
             timeout,
+            strict_mobile,
+            frequency_guard: frequency_guard.map(Bound::unbind),
             sandbox: None,
         })
     }
@@ -121,9 +143,12 @@ impl Client {
         timeout = 10.0,
         format = None,
         dynamic_password = true,
+        *,
+        strict_mobile = false,
+        frequency_guard = None,
     ))]
     #[pyo3(
-        text_signature = "(product='sms', account=None, apikey=None, base_url=None, timeout=10.0, format='xml', dynamic_password=True)"
+        text_signature = "(product='sms', account=None, apikey=None, base_url=None, timeout=10.0, format='xml', dynamic_password=True, *, strict_mobile=False, frequency_guard=None)"
     )]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -135,6 +160,8 @@ impl Client {
         timeout: f64,
         format: Option<&Bound<'_, PyAny>>,
         dynamic_password: bool,
+        strict_mobile: bool,
+        frequency_guard: Option<Bound<'_, FrequencyGuard>>,
     ) -> PyResult<Client> {
         Client::create(
             py,
@@ -145,6 +172,8 @@ impl Client {
             timeout,
             format,
             dynamic_password,
+            strict_mobile,
+            frequency_guard,
         )
     }
 
@@ -237,6 +266,18 @@ impl Client {
     #[getter]
     fn dynamic_password(&self) -> bool {
         self.inner.config().password_mode() == PasswordMode::Dynamic
+    }
+
+    /// ``True`` when a mobile not already in the API's form is refused instead of normalized.
+    #[getter]
+    fn strict_mobile(&self) -> bool {
+        self.strict_mobile
+    }
+
+    /// The :class:`FrequencyGuard` consulted before each send, or ``None``.
+    #[getter]
+    fn frequency_guard(&self, py: Python<'_>) -> Option<Py<FrequencyGuard>> {
+        self.frequency_guard.as_ref().map(|g| g.clone_ref(py))
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {

@@ -4,6 +4,7 @@
 //! from both `IhuyiError` and `ValueError`, and the classes must pickle, which Python expresses
 //! more simply than `create_exception!`. They are imported once and cached.
 
+use ihuyi::ledger::LedgerError;
 use ihuyi::{Error, UnknownReason};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -66,6 +67,43 @@ fn build(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
         _ => {
             static BASE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
             BASE.import(py, MODULE, "IhuyiError")?
+        }
+    };
+    let instance = class.call((message,), Some(&kwargs))?;
+    Ok(PyErr::from_value(instance))
+}
+
+/// Converts a ledger error into the matching `ihuyi` exception: the client's own error for a
+/// send (its class), `OutcomeUnknownError` (reason `unresolved`) for a key never settled,
+/// `LedgerConflictError`, `LedgerStorageError`.
+pub fn ledger_to_py(py: Python<'_>, error: LedgerError) -> PyErr {
+    build_ledger(py, error).unwrap_or_else(|failure| failure)
+}
+
+fn build_ledger(py: Python<'_>, error: LedgerError) -> PyResult<PyErr> {
+    let message = error.to_string();
+    let kwargs = PyDict::new(py);
+    let class = match error {
+        LedgerError::Send { key, error, .. } => {
+            let err = to_py(py, error);
+            err.value(py).setattr("key", key)?;
+            return Ok(err);
+        }
+        LedgerError::Unresolved { key, .. } => {
+            kwargs.set_item("reason", "unresolved")?;
+            kwargs.set_item("key", key)?;
+            OUTCOME_UNKNOWN.import(py, MODULE, "OutcomeUnknownError")?
+        }
+        LedgerError::Conflict { key, field, .. } => {
+            kwargs.set_item("key", key)?;
+            kwargs.set_item("field", field)?;
+            static CONFLICT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+            CONFLICT.import(py, MODULE, "LedgerConflictError")?
+        }
+        other => {
+            kwargs.set_item("key", other.key())?;
+            static STORAGE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+            STORAGE.import(py, MODULE, "LedgerStorageError")?
         }
     };
     let instance = class.call((message,), Some(&kwargs))?;

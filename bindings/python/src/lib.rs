@@ -6,6 +6,8 @@
 mod client;
 mod convert;
 mod errors;
+mod know;
+mod ledger;
 mod pure;
 mod sandbox;
 
@@ -25,5 +27,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pure::parse_receipt, m)?)?;
     m.add_function(wrap_pyfunction!(pure::dynamic_password, m)?)?;
     m.add_function(wrap_pyfunction!(pure::interpret_answer, m)?)?;
+    m.add_class::<know::Estimate>()?;
+    m.add_class::<know::EstimateWarning>()?;
+    m.add_class::<know::FrequencyGuard>()?;
+    m.add_class::<ledger::Ledger>()?;
+    m.add_function(wrap_pyfunction!(know::estimate, m)?)?;
+    m.add_function(wrap_pyfunction!(know::normalize_mobile, m)?)?;
     Ok(())
 }

@@ -10,6 +10,7 @@ use pyo3::types::PyDict;
 
 use crate::client::{Client, parse_product};
 use crate::convert;
+use crate::know::FrequencyGuard;
 
 /// A faithful local ihuyi server running inside this process, for tests and examples.
 ///
@@ -118,10 +119,13 @@ impl Sandbox {
     ///     timeout: Seconds allowed for each phase of a request.
     ///     format: ``"xml"`` or ``"json"``.
     ///     dynamic_password: ``False`` sends the key itself instead of the MD5 password.
+    ///     strict_mobile: Refuse a mobile not already in the API's form (see :class:`Client`).
+    ///     frequency_guard: A :class:`FrequencyGuard` consulted before each send.
     #[pyo3(
-        signature = (product = None, timeout = 10.0, format = None, dynamic_password = true),
-        text_signature = "($self, product='sms', timeout=10.0, format='xml', dynamic_password=True)"
+        signature = (product = None, timeout = 10.0, format = None, dynamic_password = true, *, strict_mobile = false, frequency_guard = None),
+        text_signature = "($self, product='sms', timeout=10.0, format='xml', dynamic_password=True, *, strict_mobile=False, frequency_guard=None)"
     )]
+    #[allow(clippy::too_many_arguments)]
     fn client(
         slf: &Bound<'_, Self>,
         py: Python<'_>,
@@ -129,6 +133,8 @@ impl Sandbox {
         timeout: f64,
         format: Option<&Bound<'_, PyAny>>,
         dynamic_password: bool,
+        strict_mobile: bool,
+        frequency_guard: Option<Bound<'_, FrequencyGuard>>,
     ) -> PyResult<Client> {
         let this = slf.get();
         let account = this.account(py, product)?;
@@ -145,6 +151,8 @@ impl Sandbox {
             timeout,
             format,
             dynamic_password,
+            strict_mobile,
+            frequency_guard,
         )?;
         Ok(client.keep_alive(slf.clone().into_any().unbind()))
     }

@@ -101,7 +101,8 @@ def test_base_url_with_user_info_is_refused_without_echoing_it() -> None:
         ("sms", "\udc80", "hello", "mobile"),
         ("voice", "13912345678", "12ab", "content"),
         ("voice", "13912345678", "123", "content"),
-        ("isms", "639171234567", "hello", "mobile"),
+        # (without its space, "639171234567" is normalized to "63 9171234567": not invalid)
+        ("isms", "+999 123 456 789", "hello", "mobile"),
         ("sms", "13800138000", "x" * 5_000_000, "content"),
     ],
 )

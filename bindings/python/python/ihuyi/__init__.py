@@ -25,6 +25,8 @@ from __future__ import annotations
 from ._errors import (
     ApiError,
     IhuyiError,
+    LedgerConflictError,
+    LedgerStorageError,
     OutcomeUnknownError,
     UnreachableError,
     ValidationError,
@@ -32,6 +34,10 @@ from ._errors import (
 from ._native import (
     ACK_BODY,
     Client,
+    Estimate,
+    EstimateWarning,
+    FrequencyGuard,
+    Ledger,
     LoggedRequest,
     Receipt,
     Sandbox,
@@ -39,7 +45,9 @@ from ._native import (
     SendResult,
     __version__,
     dynamic_password,
+    estimate,
     interpret_answer,
+    normalize_mobile,
     parse_receipt,
 )
 
@@ -47,7 +55,13 @@ __all__ = [
     "ACK_BODY",
     "ApiError",
     "Client",
+    "Estimate",
+    "EstimateWarning",
+    "FrequencyGuard",
     "IhuyiError",
+    "Ledger",
+    "LedgerConflictError",
+    "LedgerStorageError",
     "LoggedRequest",
     "OutcomeUnknownError",
     "Receipt",
@@ -58,6 +72,8 @@ __all__ = [
     "ValidationError",
     "__version__",
     "dynamic_password",
+    "estimate",
     "interpret_answer",
+    "normalize_mobile",
     "parse_receipt",
 ]

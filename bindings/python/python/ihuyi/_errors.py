@@ -17,6 +17,8 @@ __all__ = [
     "ApiError",
     "UnreachableError",
     "OutcomeUnknownError",
+    "LedgerConflictError",
+    "LedgerStorageError",
 ]
 
 
@@ -25,7 +27,12 @@ class IhuyiError(Exception):
 
     ``str(error)`` is a complete, human-readable message; the attributes of each subclass carry
     the same facts for programs.
+
+    Attributes:
+        key: The idempotency key, for errors raised by :meth:`Ledger.send_once`; else ``None``.
     """
+
+    key: Optional[str] = None
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -117,7 +124,9 @@ class OutcomeUnknownError(IhuyiError):
 
     Attributes:
         url: The URL that was called (it never carries credentials).
-        reason: ``timeout``, ``connection_lost``, ``http_status`` or ``unparseable_body``.
+        reason: ``timeout``, ``connection_lost``, ``http_status`` or ``unparseable_body``; or
+            ``unresolved`` from :meth:`Ledger.send_once`: an earlier attempt with ``key`` may
+            have been sent and was never resolved (nothing was sent now).
         status: The HTTP status when ``reason`` is ``http_status``, else ``None``.
     """
 
@@ -131,8 +140,41 @@ class OutcomeUnknownError(IhuyiError):
         url: str = "",
         reason: str = "",
         status: Optional[int] = None,
+        key: Optional[str] = None,
     ) -> None:
         super().__init__(message)
         self.url = url
         self.reason = reason
         self.status = status
+        self.key = key
+
+
+class LedgerConflictError(IhuyiError, ValueError):
+    """A ledger key already stands for another message (another product, account, mobile or
+    content), or cannot be resolved the way asked. Nothing was sent.
+
+    Attributes:
+        key: The idempotency key.
+        field: What differs (``product``, ``account``, ``mobile``, ``content``), or ``state``
+            for a refused resolution.
+    """
+
+    field: str
+
+    def __init__(self, message: str, key: Optional[str] = None, field: str = "") -> None:
+        super().__init__(message)
+        self.key = key
+        self.field = field
+
+
+class LedgerStorageError(IhuyiError, OSError):
+    """The ledger's database failed (cannot open, read or write). When it failed before the
+    request, nothing was sent.
+
+    Attributes:
+        key: The idempotency key concerned, if any.
+    """
+
+    def __init__(self, message: str, key: Optional[str] = None) -> None:
+        IhuyiError.__init__(self, message)
+        self.key = key

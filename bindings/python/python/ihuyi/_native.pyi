@@ -1,5 +1,6 @@
 """Type stubs of the native module ``ihuyi._native`` (import these names from ``ihuyi``)."""
 
+import os
 from types import TracebackType
 from typing import Literal, Optional, Union, final
 
@@ -15,6 +16,12 @@ __all__ = [
     "parse_receipt",
     "dynamic_password",
     "interpret_answer",
+    "Estimate",
+    "EstimateWarning",
+    "FrequencyGuard",
+    "estimate",
+    "normalize_mobile",
+    "Ledger",
 ]
 
 __version__: str
@@ -38,6 +45,9 @@ class Client:
         timeout: float = 10.0,
         format: str = "xml",
         dynamic_password: bool = True,
+        *,
+        strict_mobile: bool = False,
+        frequency_guard: Optional[FrequencyGuard] = None,
     ) -> Client: ...
     def send(self, mobile: str, content: str) -> SendResult:
         """Sends ``content`` to ``mobile``; never retried automatically.
@@ -67,6 +77,12 @@ class Client:
     @property
     def dynamic_password(self) -> bool:
         """``True`` when requests carry the MD5 dynamic password instead of the key."""
+    @property
+    def strict_mobile(self) -> bool:
+        """``True`` when a mobile not in the API's form is refused instead of normalized."""
+    @property
+    def frequency_guard(self) -> Optional[FrequencyGuard]:
+        """The local frequency guard consulted before each send, or ``None``."""
 
 @final
 class SendResult:
@@ -196,6 +212,9 @@ class Sandbox:
         timeout: float = 10.0,
         format: str = "xml",
         dynamic_password: bool = True,
+        *,
+        strict_mobile: bool = False,
+        frequency_guard: Optional[FrequencyGuard] = None,
     ) -> Client:
         """A client for ``product`` pointed at this sandbox."""
     def requests(self) -> list[LoggedRequest]:
@@ -230,3 +249,103 @@ def interpret_answer(
 ) -> Union[SendResult, int]:
     """What an HTTP answer means, as the client decides it: a SendResult (Submit), an int
     (GetNum), or the exception the client would raise."""
+
+@final
+class EstimateWarning:
+    """Something the platform would refuse (``code`` set) or that deserves attention."""
+
+    @property
+    def kind(self) -> str:
+        """``"too_long"``, ``"emoji"``, ``"signature_missing"``, ..."""
+    @property
+    def code(self) -> Optional[int]:
+        """The result code the platform would answer, or ``None``."""
+    @property
+    def vendor_message(self) -> Optional[str]:
+        """The vendor's message for that code, or ``None``."""
+    @property
+    def message(self) -> str:
+        """What was found, in English."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+
+@final
+class Estimate:
+    """Characters, billed segments and warnings of a message, before sending it."""
+
+    @property
+    def product(self) -> str:
+        """``"sms"``, ``"voice"`` or ``"isms"``."""
+    @property
+    def message(self) -> str:
+        """The text that would be sent, signature included."""
+    @property
+    def characters(self) -> int:
+        """Characters as the vendor counts them."""
+    @property
+    def utf16_units(self) -> int:
+        """UTF-16 code units."""
+    @property
+    def segments(self) -> int:
+        """Billed segments."""
+    @property
+    def rule(self) -> Optional[str]:
+        """``"70/67"`` or ``"70/66"``; ``None`` for voice codes."""
+    @property
+    def signature_added(self) -> bool:
+        """Whether the given signature was appended."""
+    @property
+    def warnings(self) -> list[EstimateWarning]:
+        """What the platform would refuse or might count differently."""
+    @property
+    def acceptable(self) -> bool:
+        """``True`` when no warning names a result code."""
+
+@final
+class FrequencyGuard:
+    """A local guard against the platform's frequency limits (4080, 4082, 4085)."""
+
+    def __new__(
+        cls,
+        per_second: Optional[int] = 1,
+        per_day: Optional[int] = 5,
+        codes_per_day: Optional[int] = 5,
+        day_offset: int = 28800,
+    ) -> FrequencyGuard: ...
+    @property
+    def per_second(self) -> Optional[int]:
+        """Sends per number in one second, or ``None``."""
+    @property
+    def per_day(self) -> Optional[int]:
+        """Sends per number per day, or ``None``."""
+    @property
+    def codes_per_day(self) -> Optional[int]:
+        """Verification codes per number per day, or ``None``."""
+    @property
+    def day_offset(self) -> int:
+        """Seconds east of UTC where a day starts."""
+
+def estimate(
+    product: str, content: str, signature: Optional[str] = None, rule: Optional[str] = None
+) -> Estimate:
+    """Characters, billed segments and warnings of ``content`` for ``product``."""
+
+def normalize_mobile(product: str, mobile: str) -> str:
+    """The number in the form the API of ``product`` accepts; raises ValidationError."""
+
+@final
+class Ledger:
+    """An idempotency ledger (SQLite): sends a message at most once per key."""
+
+    def __new__(cls, path: Union[str, os.PathLike[str]]) -> Ledger: ...
+    def send_once(
+        self, client: Client, key: str, mobile: str, content: str, *, resend_unknown: bool = False
+    ) -> SendResult:
+        """Sends at most once for ``key``; a repeat returns what is stored without a request."""
+    def resolve(self, key: str, *, sent: bool, id: Optional[str] = None) -> None:
+        """Settles a key whose outcome is unknown as sent or not sent."""
+    def state(self, key: str) -> Optional[str]:
+        """``in_flight``, ``accepted``, ``refused``, ``unknown``, ``not_sent``, or ``None``."""
+    @property
+    def path(self) -> str:
+        """The database file."""
