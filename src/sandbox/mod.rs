@@ -205,7 +205,9 @@ impl Sandbox {
             .name("ihuyi-sandbox-accept".into())
             .spawn(move || {
                 runtime.block_on(server::serve(listener, served, rx));
-                runtime.shutdown_background();
+                // Wait (briefly) for the worker threads, so a stopped sandbox leaves no thread
+                // behind: programs that exit right after stopping it stay clean under valgrind.
+                runtime.shutdown_timeout(std::time::Duration::from_secs(2));
             })?;
         let host = match addr {
             SocketAddr::V4(v4) => v4.ip().to_string(),
