@@ -37,6 +37,8 @@ def load_results(work: Path) -> dict[tuple[str, str, int], dict[str, Any]]:
         p = json.loads(line)
         r = dict(p["r"])
         r["load"] = p["load"]
+        r["cpu_s"] = p.get("cpu_s")
+        r["server_cpu_s"] = p.get("server_cpu_s")
         points[(p["target"], p["surface"], int(p["threads"]))] = r
     return points
 
@@ -193,14 +195,22 @@ def main() -> None:
     w("## Throughput and latency")
     w("")
     w("Sends per second (all threads together), median and 99th-percentile latency of one send, in")
-    w("microseconds; errors counted apart (none expected). The load column is the 1-minute load")
-    w("average when the point finished.")
+    w("microseconds; errors counted apart (none expected). *Client CPU µs/send*: user + system CPU")
+    w("of the driver process (GNU time) divided by its sends: the figure least disturbed by other")
+    w("load on the machine (it includes interpreter or JVM start-up, and for Java a 0.5 s JIT warm-up).")
+    w("*Sandbox CPU µs/send*: the sandbox process's CPU over the same point. The load column is the")
+    w("1-minute load average when the point finished.")
     for target in ("nginx", "sandbox"):
         w("")
         w(f"### Against {target}")
         w("")
-        w("| surface | threads | sends/s | p50 µs | p99 µs | errors | × wrk | load |")
-        w("|---|---|---|---|---|---|---|---|")
+        server_col = target == "sandbox"
+        w(
+            "| surface | threads | sends/s | p50 µs | p99 µs | errors | × wrk | client CPU µs/send |"
+            + (" sandbox CPU µs/send |" if server_col else "")
+            + " load |"
+        )
+        w("|---|---|---|---|---|---|---|---|" + ("---|" if server_col else "") + "---|")
         for s in surfaces:
             for n in threads:
                 p = points.get((target, s, n))
@@ -208,9 +218,15 @@ def main() -> None:
                     continue
                 base = rate(target, "wrk", n)
                 rel = f"{p['rate'] / base:.2f}" if base else "—"
+                sends = max(int(p["sends"]), 1)
+                cpu = "—" if p["cpu_s"] is None else f"{p['cpu_s'] * 1e6 / sends:.0f}"
+                server = ""
+                if server_col:
+                    sc = p["server_cpu_s"]
+                    server = (" —" if sc is None else f" {sc * 1e6 / sends:.0f}") + " |"
                 w(
                     f"| {LABELS[s]} | {n} | {fmt_rate(p['rate'])} | {p['p50_us']} | {p['p99_us']} |"
-                    f" {p['errors']} | {rel} | {p['load'].split()[0]} |"
+                    f" {p['errors']} | {rel} | {cpu} |{server} {p['load'].split()[0]} |"
                 )
     w("")
     w("![throughput by thread count](bench/throughput.png)")
