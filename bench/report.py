@@ -218,7 +218,7 @@ def main() -> None:
     w("Sends per second (all threads together), median and 99th-percentile latency of one send, in")
     w("microseconds; errors counted apart (none expected). *Client CPU µs/send*: user + system CPU")
     w("of the driver process (GNU time) divided by its sends: the figure least disturbed by other")
-    w("load on the machine (it includes interpreter or JVM start-up, and for Java a 0.5 s JIT warm-up).")
+    w("load on the machine (it includes interpreter or JVM start-up, and for Java a 1 s JIT warm-up).")
     w("*Sandbox CPU µs/send*: the sandbox process's CPU over the same point. The load column is the")
     w("1-minute load average when the point finished.")
     for target in ("nginx", "sandbox"):
