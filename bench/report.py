@@ -43,9 +43,13 @@ def load_results(work: Path) -> dict[tuple[str, str, int], dict[str, Any]]:
         key = (p["target"], p["surface"], int(p["threads"]))
         rates = points[key]["rates"] if key in points else []
         rates.append(float(r["rate"]))
+        cpus = points[key]["cpus"] if key in points else []
+        if p.get("cpu_s") is not None and int(r["sends"]) > 0:
+            cpus.append(float(p["cpu_s"]) * 1e6 / int(r["sends"]))
         if key not in points or float(r["rate"]) > float(points[key]["rate"]):
             points[key] = r
         points[key]["rates"] = rates
+        points[key]["cpus"] = cpus
     return points
 
 
@@ -110,7 +114,7 @@ def main() -> None:
         " absolute figures are low; each point's load is in the tables."
     )
     w(
-        f"- **Method**: {meta['point_seconds']} s per point; thread counts {meta['threads']}; one client"
+        f"- **Method**: {meta['point_seconds']} s per point, {meta.get('repeats', '1')} rounds (best kept); thread counts {meta['threads']}; one client"
         " object shared by all threads of a surface (its keep-alive pool), except the demo-style client,"
         " which opens a connection per send as the vendor's demo does. wrk runs `-t min(N, nproc) -c N`."
         f" {meta['wrk']}, nginx {meta['nginx']}, Python {meta['python']}."
@@ -250,6 +254,23 @@ def main() -> None:
                     f" {fmt_rate(min(p['rates']))}–{fmt_rate(max(p['rates']))} | {p['p50_us']} | {p['p99_us']} |"
                     f" {p['errors']} | {rel} | {cpu} |{server} {p['load'].split()[0]} |"
                 )
+    w("")
+    w("### Client CPU per send")
+    w("")
+    w("The median, over every round and thread count against nginx, of the driver's CPU per send (see")
+    w("above). It moves little with the load on the machine, so it is the steadiest comparison of the")
+    w("surfaces' own cost; *Rust ÷ surface* above 1 means cheaper than the Rust client.")
+    w("")
+    w("| surface | client CPU µs/send (median) | Rust ÷ surface |")
+    w("|---|---|---|")
+    medians: dict[str, float] = {}
+    for s in surfaces:
+        vals = sorted(c for (t, s2, _), p in points.items() if t == "nginx" and s2 == s for c in p["cpus"])
+        if vals:
+            medians[s] = vals[len(vals) // 2]
+    for s, m in medians.items():
+        rel = f"{medians['rust'] / m:.2f}" if "rust" in medians else "—"
+        w(f"| {LABELS[s]} | {m:.0f} | {rel} |")
     w("")
     w("![throughput by thread count](bench/throughput.png)")
     w("")
