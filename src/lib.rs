@@ -17,7 +17,8 @@
 //!
 //! Layers: [`catalogue`] (products and result codes, as data) · [`validate`] · [`sign`] ·
 //! [`wire`] (sans-IO request building and answer parsing) · [`receipt`] · the [`Client`] over a
-//! pooled ureq transport · and, with the `sandbox` feature, a local ihuyi server.
+//! pooled ureq transport · with the `ledger` feature, an idempotency [`ledger`](crate::ledger) that
+//! sends each key at most once · and, with the `sandbox` feature, a local ihuyi server.
 //!
 //! Before sending: [`estimate()`] (characters, billed segments, what the platform would refuse),
 //! [`normalize_mobile`] (what people type → what the API accepts; the client applies it on every
@@ -43,6 +44,8 @@ pub mod transport;
 pub mod validate;
 pub mod wire;
 
+#[cfg(feature = "ledger")]
+pub mod ledger;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 

@@ -10,6 +10,7 @@
 //! | `POST /_sandbox/scenario` | put a scenario (JSON, the scenario file's format) in force, then reset |
 //! | `GET`/`POST /_sandbox/faults` | the faults in force / replace them with a JSON array |
 //! | `GET`/`POST /_sandbox/clock` | sandbox time / move it: `{"advance_seconds": N}` |
+//! | `GET /_sandbox/`, `inbox`, `phone`, `ledger`, `changes`, `ui/…` | the inbox page and its data: see `inbox.rs` |
 
 use std::sync::Arc;
 
@@ -23,6 +24,7 @@ use serde_json::{Value, json};
 use super::body::Reply;
 use super::faults::Fault;
 use super::handler::State;
+use super::inbox::{self, UiRequest};
 use super::scenario::Scenario;
 use super::server::with_type;
 
@@ -32,11 +34,38 @@ pub(crate) const PREFIX: &str = "/_sandbox/";
 /// The largest admin request body.
 const MAX_ADMIN_BODY: usize = 1024 * 1024;
 
+/// True when a browser says the request comes from a page of another origin: its `Origin` (or
+/// `Sec-Fetch-Site: cross-site`) does not match the `Host` it was sent to. Clients that send no
+/// `Origin` (curl, the bindings, tests) are not browsers acting for another site.
+fn is_cross_origin(req: &Request<Incoming>) -> bool {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    if header("sec-fetch-site").is_some_and(|site| site.eq_ignore_ascii_case("cross-site")) {
+        return true;
+    }
+    match (header("origin"), header("host")) {
+        (Some(origin), Some(host)) => {
+            let authority = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+            !authority.eq_ignore_ascii_case(host)
+        }
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
 pub(crate) async fn answer(req: Request<Incoming>, state: &Arc<State>) -> Response<Reply> {
     let method = req.method().clone();
     let name = req.uri().path()[PREFIX.len()..]
         .trim_end_matches('/')
         .to_owned();
+    if let Some(ui) = UiRequest::of(&req, &name) {
+        return inbox::answer(ui, state).await;
+    }
+    if method == Method::POST && is_cross_origin(&req) {
+        return error(
+            StatusCode::FORBIDDEN,
+            "admin writes from another origin are refused (a page elsewhere must not reset the sandbox)",
+        );
+    }
     let body = match Limited::new(req.into_body(), MAX_ADMIN_BODY)
         .collect()
         .await

@@ -10,7 +10,7 @@ use super::SandboxConfig;
 use super::accounts::SandboxAccount;
 use super::clock::SandboxClock;
 use super::faults::{Fault, FaultPlan};
-use super::limits::{Counters, Limits, is_verification_code};
+use super::limits::{CounterView, Counters, Limits, is_verification_code};
 use super::log::{LoggedRequest, RequestLog};
 use super::push::{self, PushJob, PushLog, ReceiptRule};
 use super::rules::{find_sensitive, matches_template};
@@ -157,6 +157,15 @@ impl State {
             .unwrap_or_else(|p| p.into_inner())
             .accounts
             .clone()
+    }
+
+    /// Every number's frequency counts at `now` (empty while the limits are off: nothing counts).
+    pub fn counters(&self, now: u64) -> Vec<CounterView> {
+        self.ledger
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .counters
+            .view(now)
     }
 
     /// Restores the configured balances, forgets counts, logs, pushes, fault hits and clock moves.

@@ -164,6 +164,35 @@ impl Counters {
     pub fn clear(&mut self) {
         self.map.clear();
     }
+
+    /// Every number's counts as they stand at `now` (a count from another second or day reads
+    /// 0), for the inbox page.
+    pub fn view(&self, now: u64) -> Vec<CounterView> {
+        let day = china_day(now);
+        self.map
+            .iter()
+            .map(|((product, mobile), c)| CounterView {
+                product: *product,
+                mobile: mobile.clone(),
+                this_second: if c.second == now { c.in_second } else { 0 },
+                today: if c.day == day { c.sends } else { 0 },
+                codes_today: if c.day == day { c.codes } else { 0 },
+            })
+            .collect()
+    }
+}
+
+/// One number's counts toward the frequency limits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct CounterView {
+    pub product: Product,
+    pub mobile: String,
+    /// Sends within the current second (4080).
+    pub this_second: u32,
+    /// Sends today, UTC+8 (4082).
+    pub today: u32,
+    /// Verification codes today (4085).
+    pub codes_today: u32,
 }
 
 #[cfg(test)]

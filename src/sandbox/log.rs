@@ -2,6 +2,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 
@@ -44,31 +45,48 @@ impl LoggedRequest {
     }
 }
 
-/// A bounded log.
-pub(crate) struct RequestLog {
-    entries: Mutex<VecDeque<LoggedRequest>>,
+/// A log that keeps its newest `capacity` entries, shared by the request log and the push log.
+pub(crate) struct BoundedLog<T> {
+    entries: Mutex<VecDeque<T>>,
     capacity: usize,
+    /// Bumped by every push and clear, so the inbox page can tell cheaply that something changed.
+    version: AtomicU64,
 }
 
-impl RequestLog {
-    pub fn new(capacity: usize) -> RequestLog {
-        RequestLog {
+/// Every request the sandbox received.
+pub(crate) type RequestLog = BoundedLog<LoggedRequest>;
+
+impl<T: Clone> BoundedLog<T> {
+    pub fn new(capacity: usize) -> BoundedLog<T> {
+        BoundedLog {
             entries: Mutex::new(VecDeque::new()),
             capacity: capacity.max(1),
+            version: AtomicU64::new(0),
         }
     }
 
-    pub fn push(&self, entry: LoggedRequest) {
+    /// Changes since start: grows on every push and clear.
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::Relaxed)
+    }
+
+    /// Runs `f` over the entries, oldest first, under the lock: a read of 10 000 entries without
+    /// cloning them.
+    pub fn visit<R>(&self, f: impl FnOnce(&VecDeque<T>) -> R) -> R {
+        f(&self.entries.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    pub fn push(&self, entry: T) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if entries.len() == self.capacity {
             entries.pop_front();
         }
         entries.push_back(entry);
+        self.version.fetch_add(1, Ordering::Relaxed);
     }
 
-    pub fn snapshot(&self) -> Vec<LoggedRequest> {
-        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries.iter().cloned().collect()
+    pub fn snapshot(&self) -> Vec<T> {
+        self.visit(|entries| entries.iter().cloned().collect())
     }
 
     pub fn clear(&self) {
@@ -76,5 +94,6 @@ impl RequestLog {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clear();
+        self.version.fetch_add(1, Ordering::Relaxed);
     }
 }

@@ -41,6 +41,9 @@
 //! - Faults per number or request index ([`Fault`]).
 //! - A request log ([`Sandbox::requests`], `GET /_sandbox/requests`) and admin endpoints under
 //!   `/_sandbox/` (reset, scenario, faults, clock, pushes, accounts).
+//! - An inbox page at `/_sandbox/`: every Submit as the handset would show it, a phone view
+//!   of one number, the accounts and their counters, updated live. [`SandboxConfig::admin`]
+//!   turns the admin prefix off or serves it to loopback peers only.
 //!
 //! ## Receipt pushes
 //!
@@ -58,12 +61,14 @@
 //! refused with `400 Bad Request` before the sandbox sees it (curl and every HTTP library encode
 //! spaces; a body may carry raw spaces and any UTF-8).
 
+mod access;
 mod accounts;
 mod admin;
 mod body;
 mod clock;
 mod faults;
 mod handler;
+mod inbox;
 mod limits;
 mod log;
 mod push;
@@ -73,6 +78,7 @@ mod scenario;
 mod server;
 mod verify;
 
+pub use access::AdminAccess;
 pub use accounts::{DEFAULT_BALANCE, SandboxAccount, default_accounts, default_credentials};
 pub use clock::ScaledClock;
 pub use faults::{Fault, FaultAction};
@@ -123,6 +129,9 @@ pub struct SandboxConfig {
     pub receipts: Vec<ReceiptRule>,
     /// Sandbox seconds between an accepted Submit and its first receipt push. Default 1.
     pub receipt_delay_seconds: f64,
+    /// Who may use the admin endpoints and the inbox page under `/_sandbox/`. Default
+    /// [`AdminAccess::All`].
+    pub admin: AdminAccess,
 }
 
 impl Default for SandboxConfig {
@@ -143,6 +152,7 @@ impl Default for SandboxConfig {
             faults: Vec::new(),
             receipts: Vec::new(),
             receipt_delay_seconds: 1.0,
+            admin: AdminAccess::All,
         }
     }
 }
@@ -168,6 +178,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("limits", &self.limits)
             .field("time_scale", &self.time_scale)
             .field("faults", &self.faults)
+            .field("admin", &self.admin)
             .finish_non_exhaustive()
     }
 }
@@ -201,10 +212,11 @@ impl Sandbox {
         let state = Arc::new(handler::State::new(&config));
         let (tx, rx) = tokio::sync::oneshot::channel();
         let served = Arc::clone(&state);
+        let admin = config.admin;
         let thread = std::thread::Builder::new()
             .name("ihuyi-sandbox-accept".into())
             .spawn(move || {
-                runtime.block_on(server::serve(listener, served, rx));
+                runtime.block_on(server::serve(listener, served, admin, rx));
                 // Wait (briefly) for the worker threads, so a stopped sandbox leaves no thread
                 // behind: programs that exit right after stopping it stay clean under valgrind.
                 runtime.shutdown_timeout(std::time::Duration::from_secs(2));

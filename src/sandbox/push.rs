@@ -2,8 +2,7 @@
 //! to the account's push URL, and pushes again when the answer is not the body `success`: at most
 //! [`MAX_PUSHES`] pushes, waiting 60 s, then 120 s, … of sandbox time between them.
 
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -110,40 +109,8 @@ impl PushJob {
     }
 }
 
-/// The bounded log of pushes.
-pub(crate) struct PushLog {
-    entries: Mutex<VecDeque<PushAttempt>>,
-    capacity: usize,
-}
-
-impl PushLog {
-    pub fn new(capacity: usize) -> PushLog {
-        PushLog {
-            entries: Mutex::new(VecDeque::new()),
-            capacity: capacity.max(1),
-        }
-    }
-
-    pub fn push(&self, attempt: PushAttempt) {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if entries.len() == self.capacity {
-            entries.pop_front();
-        }
-        entries.push_back(attempt);
-    }
-
-    pub fn snapshot(&self) -> Vec<PushAttempt> {
-        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries.iter().cloned().collect()
-    }
-
-    pub fn clear(&self) {
-        self.entries
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
-    }
-}
+/// Every push attempt, newest kept.
+pub(crate) type PushLog = super::log::BoundedLog<PushAttempt>;
 
 /// Real time corresponding to `seconds` of sandbox time.
 pub(crate) fn scaled(seconds: f64, time_scale: f64) -> Duration {

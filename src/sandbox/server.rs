@@ -13,6 +13,7 @@ use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 
+use super::access::{AdminAccess, Gate};
 use super::admin;
 use super::body::Reply;
 use super::faults::FaultAction;
@@ -45,6 +46,7 @@ impl std::error::Error for Dropped {}
 pub(crate) async fn serve(
     listener: std::net::TcpListener,
     state: Arc<State>,
+    admin: AdminAccess,
     mut shutdown: tokio::sync::oneshot::Receiver<()>,
 ) {
     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
@@ -61,7 +63,7 @@ pub(crate) async fn serve(
                 tokio::spawn(async move {
                     let service = service_fn(move |req| {
                         let state = Arc::clone(&state);
-                        async move { answer(req, state, peer).await }
+                        async move { answer(req, state, peer, admin).await }
                     });
                     let _ = http1::Builder::new()
                         .keep_alive(true)
@@ -77,9 +79,19 @@ async fn answer(
     req: Request<Incoming>,
     state: Arc<State>,
     peer: IpAddr,
+    admin: AdminAccess,
 ) -> Result<Response<Reply>, Dropped> {
     if req.uri().path().starts_with(admin::PREFIX) {
-        return Ok(admin::answer(req, &state).await);
+        match admin.gate(peer) {
+            Gate::Serve => return Ok(admin::answer(req, &state).await),
+            Gate::Refuse => {
+                return Ok(plain(
+                    StatusCode::FORBIDDEN,
+                    "the sandbox admin endpoints are served to loopback peers only\n",
+                ));
+            }
+            Gate::PassThrough => {}
+        }
     }
     let (parts, body) = req.into_parts();
     let http_method = parts.method.as_str();

@@ -1,9 +1,10 @@
 //! `ihuyi`: send, check balance, estimate, run the sandbox.
 //!
 //! Exit codes: 0 accepted, 1 api refusal, 2 usage or validation (nothing sent), 3 unreachable,
-//! 4 outcome unknown. Human text and errors go to stderr; stdout carries only results (the id,
+//! 4 outcome unknown (`bulk` adds 5 and 6: see `bulk.rs`). Human text and errors go to stderr; stdout carries only results (the id,
 //! the balance, or one JSON object with `--output json`). The key is never printed.
 
+mod bulk;
 mod common;
 mod estimate;
 mod output;
@@ -31,6 +32,8 @@ enum Command {
     /// is sent); with --csv, total a bulk file.
     #[command(after_help = estimate::AFTER_HELP)]
     Estimate(estimate::EstimateArgs),
+    /// Send one message per CSV row, each at most once, resumable through a journal.
+    Bulk(bulk::BulkArgs),
     /// Run the local sandbox server until interrupted.
     Sandbox(sandbox_cmd::SandboxArgs),
     /// Receive delivery receipts pushed by the platform (or the sandbox).
@@ -42,6 +45,7 @@ fn main() {
     let code = match cli.command {
         Command::Send(args) => send::run_send(args),
         Command::Balance(args) => send::run_balance(args),
+        Command::Bulk(args) => bulk::run(args),
         Command::Sandbox(args) => sandbox_cmd::run(args),
         Command::Estimate(args) => estimate::run(args),
         Command::Receipts(args) => receipts_cmd::run(args),

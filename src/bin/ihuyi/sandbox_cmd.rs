@@ -4,8 +4,8 @@ use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
-use clap::Args;
-use ihuyi::sandbox::{Sandbox, SandboxConfig, Scenario};
+use clap::{Args, ValueEnum};
+use ihuyi::sandbox::{AdminAccess, Sandbox, SandboxConfig, Scenario};
 use serde_json::json;
 
 use crate::common::OutputArg;
@@ -30,11 +30,33 @@ pub struct SandboxArgs {
     /// 1 per second, 5 per day, 5 verification codes per day).
     #[arg(long, conflicts_with = "scenario")]
     pub permissive: bool,
+    /// Who may use the admin endpoints and the inbox page under /_sandbox/: every peer, loopback
+    /// peers only (others get 403), or nobody (the prefix is an unknown path like any other).
+    #[arg(long, value_enum, default_value = "all")]
+    pub admin: AdminArg,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum AdminArg {
+    All,
+    Loopback,
+    Off,
+}
+
+impl From<AdminArg> for AdminAccess {
+    fn from(a: AdminArg) -> AdminAccess {
+        match a {
+            AdminArg::All => AdminAccess::All,
+            AdminArg::Loopback => AdminAccess::Loopback,
+            AdminArg::Off => AdminAccess::Off,
+        }
+    }
 }
 
 pub fn run(args: SandboxArgs) -> i32 {
     let base = SandboxConfig {
         bind: SocketAddr::new(args.bind, args.port),
+        admin: args.admin.into(),
         ..if args.permissive {
             SandboxConfig::default()
         } else {
@@ -63,6 +85,7 @@ pub fn run(args: SandboxArgs) -> i32 {
         }
     };
     let accounts = sandbox.accounts();
+    let inbox = (args.admin != AdminArg::Off).then(|| format!("{}/_sandbox/", sandbox.base_url()));
     match args.output {
         OutputArg::Json => {
             let accounts: Vec<_> = accounts
@@ -71,7 +94,7 @@ pub fn run(args: SandboxArgs) -> i32 {
                 .collect();
             println!(
                 "{}",
-                json!({ "base_url": sandbox.base_url(), "accounts": accounts, "limits": limits })
+                json!({ "base_url": sandbox.base_url(), "accounts": accounts, "limits": limits, "inbox": inbox })
             );
         }
         OutputArg::Text => {
@@ -93,7 +116,13 @@ pub fn run(args: SandboxArgs) -> i32 {
                     limits.per_second, limits.per_day, limits.codes_per_day
                 );
             }
-            println!("  admin: {}/_sandbox/requests", sandbox.base_url());
+            match &inbox {
+                Some(url) => {
+                    println!("  inbox: {url}  (open it in a browser)");
+                    println!("  admin: {}/_sandbox/requests", sandbox.base_url());
+                }
+                None => println!("  admin endpoints and inbox: off"),
+            }
             println!("(sandbox credentials, not secrets; Ctrl-C stops it)");
         }
     }
