@@ -8,61 +8,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
-static cJSON *load(const char *name) {
-    char path[1024];
-    FILE *f;
-    long size;
-    char *text;
-    cJSON *json;
-    snprintf(path, sizeof path, "%s/%s", ctx.fixtures_dir, name);
-    f = fopen(path, "rb");
-    if (f == NULL) return NULL;
-    fseek(f, 0, SEEK_END);
-    size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    text = malloc((size_t)size + 1);
-    if (fread(text, 1, (size_t)size, f) != (size_t)size) size = 0;
-    text[size] = 0;
-    fclose(f);
-    json = cJSON_Parse(text);
-    free(text);
-    return json;
-}
-
-static const char *str(const cJSON *obj, const char *key) {
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsString(item) ? item->valuestring : NULL;
-}
-
-static int64_t num(const cJSON *obj, const char *key) {
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsNumber(item) ? (int64_t)item->valuedouble : INT64_MIN;
-}
+#include "fixtures.h"
 
 static void signing(void) {
-    cJSON *doc = load("signing.json");
+    cJSON *doc = fixture_load("signing.json");
     const cJSON *c;
     int count = 0;
     case_begin("fixtures: signing.json loads");
     if (!CHECK(doc != NULL)) return;
     cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(doc, "cases")) {
         char pw[33];
-        const char *method = str(c, "method");
+        const char *method = fixture_str(c, "method");
         uint64_t time = (uint64_t)cJSON_GetObjectItemCaseSensitive(c, "time")->valuedouble;
-        case_begin("fixtures: signing: %s", str(c, "name"));
+        case_begin("fixtures: signing: %s", fixture_str(c, "name"));
         if (strcmp(method, "Submit") == 0) {
-            CHECK_STATUS(ihuyi_submit_password(str(c, "account"), str(c, "apikey"),
-                                               str(c, "mobile"), str(c, "content"), time, pw,
+            CHECK_STATUS(ihuyi_submit_password(fixture_str(c, "account"), fixture_str(c, "apikey"),
+                                               fixture_str(c, "mobile"), fixture_str(c, "content"), time, pw,
                                                sizeof pw),
                          IHUYI_OK);
         } else {
-            CHECK_STATUS(ihuyi_get_num_password(str(c, "account"), str(c, "apikey"), time, pw,
+            CHECK_STATUS(ihuyi_get_num_password(fixture_str(c, "account"), fixture_str(c, "apikey"), time, pw,
                                                 sizeof pw),
                          IHUYI_OK);
         }
-        CHECK_STR(pw, str(c, "password"));
+        CHECK_STR(pw, fixture_str(c, "password"));
         count++;
     }
     case_begin("fixtures: signing.json had cases");
@@ -72,24 +41,24 @@ static void signing(void) {
 }
 
 static void responses(void) {
-    cJSON *doc = load("responses.json");
+    cJSON *doc = fixture_load("responses.json");
     const cJSON *c;
     int count = 0;
     case_begin("fixtures: responses.json loads");
     if (!CHECK(doc != NULL)) return;
     cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(doc, "cases")) {
         const cJSON *expect = cJSON_GetObjectItemCaseSensitive(c, "expect");
-        const char *product = str(c, "product"), *body = str(c, "body");
-        const char *outcome = str(expect, "outcome");
-        int submit = strcmp(str(c, "method"), "Submit") == 0;
-        uint16_t status = (uint16_t)num(c, "status");
+        const char *product = fixture_str(c, "product"), *body = fixture_str(c, "body");
+        const char *outcome = fixture_str(expect, "outcome");
+        int submit = strcmp(fixture_str(c, "method"), "Submit") == 0;
+        uint16_t status = (uint16_t)fixture_num(c, "status");
         char *id = NULL, *msg = NULL;
         int64_t balance = -1;
         ihuyi_status want = strcmp(outcome, "ok") == 0 ? IHUYI_OK
                             : strcmp(outcome, "api") == 0 ? IHUYI_ERR_API
                             : IHUYI_ERR_OUTCOME_UNKNOWN;
         ihuyi_status got;
-        case_begin("fixtures: responses: %s (%s %s)", str(c, "name"), product, str(c, "method"));
+        case_begin("fixtures: responses: %s (%s %s)", fixture_str(c, "name"), product, fixture_str(c, "method"));
         CHECK(strcmp(outcome, "ok") == 0 || strcmp(outcome, "api") == 0 ||
               strcmp(outcome, "outcome_unknown") == 0);
         got = submit ? ihuyi_submit_outcome(product, status, (const uint8_t *)body, strlen(body),
@@ -98,13 +67,13 @@ static void responses(void) {
                                              strlen(body), &balance, &msg);
         CHECK_STATUS(got, want);
         if (got == IHUYI_OK && want == IHUYI_OK) {
-            CHECK_STR(msg, str(expect, "msg"));
-            if (submit) CHECK_STR(id, str(expect, "id"));
-            else CHECK_I64(balance, num(expect, "num"));
+            CHECK_STR(msg, fixture_str(expect, "msg"));
+            if (submit) CHECK_STR(id, fixture_str(expect, "id"));
+            else CHECK_I64(balance, fixture_num(expect, "num"));
         } else if (got == IHUYI_ERR_API) {
-            CHECK_I64(ihuyi_last_result_code(), num(expect, "code"));
-            CHECK_STR(last_api_message(), str(expect, "msg"));
-            CHECK_STR(last_api_class(), str(expect, "class"));
+            CHECK_I64(ihuyi_last_result_code(), fixture_num(expect, "code"));
+            CHECK_STR(last_api_message(), fixture_str(expect, "msg"));
+            CHECK_STR(last_api_class(), fixture_str(expect, "class"));
             CHECK(id == NULL && msg == NULL && balance == -1);
         } else {
             CHECK_I64(ihuyi_last_result_code(), -1);
@@ -130,7 +99,7 @@ static void text_is(const ihuyi_receipt *r, ihuyi_status (*get)(const ihuyi_rece
 }
 
 static void receipts(void) {
-    cJSON *doc = load("receipts.json");
+    cJSON *doc = fixture_load("receipts.json");
     const cJSON *c;
     int count = 0;
     case_begin("fixtures: receipts.json loads");
@@ -139,10 +108,10 @@ static void receipts(void) {
         const cJSON *expect = cJSON_GetObjectItemCaseSensitive(c, "expect");
         const cJSON *code = cJSON_GetObjectItemCaseSensitive(expect, "code");
         const cJSON *extra = cJSON_GetObjectItemCaseSensitive(expect, "extra");
-        const char *body = str(c, "body");
+        const char *body = fixture_str(c, "body");
         int ok = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(expect, "ok"));
         ihuyi_receipt *r = NULL;
-        case_begin("fixtures: receipts: %s", str(c, "name"));
+        case_begin("fixtures: receipts: %s", fixture_str(c, "name"));
         if (!ok) {
             CHECK_STATUS(ihuyi_receipt_parse((const uint8_t *)body, strlen(body), &r),
                          IHUYI_ERR_VALIDATION);
@@ -153,11 +122,11 @@ static void receipts(void) {
         if (!CHECK_STATUS(ihuyi_receipt_parse((const uint8_t *)body, strlen(body), &r),
                           IHUYI_OK))
             continue;
-        text_is(r, ihuyi_receipt_id, str(expect, "id"), "id");
-        text_is(r, ihuyi_receipt_product, str(expect, "product"), "product");
-        text_is(r, ihuyi_receipt_msg, str(expect, "msg"), "msg");
-        text_is(r, ihuyi_receipt_mobile, str(expect, "mobile"), "mobile");
-        text_is(r, ihuyi_receipt_time, str(expect, "time"), "time");
+        text_is(r, ihuyi_receipt_id, fixture_str(expect, "id"), "id");
+        text_is(r, ihuyi_receipt_product, fixture_str(expect, "product"), "product");
+        text_is(r, ihuyi_receipt_msg, fixture_str(expect, "msg"), "msg");
+        text_is(r, ihuyi_receipt_mobile, fixture_str(expect, "mobile"), "mobile");
+        text_is(r, ihuyi_receipt_time, fixture_str(expect, "time"), "time");
         {
             int64_t got_code = -1;
             bool delivered = false;

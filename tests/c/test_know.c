@@ -9,38 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
-static cJSON *load(const char *name) {
-    char path[1024];
-    FILE *f;
-    long size;
-    char *text;
-    cJSON *json;
-    snprintf(path, sizeof path, "%s/%s", ctx.fixtures_dir, name);
-    f = fopen(path, "rb");
-    if (f == NULL) return NULL;
-    fseek(f, 0, SEEK_END);
-    size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    text = malloc((size_t)size + 1);
-    if (fread(text, 1, (size_t)size, f) != (size_t)size) size = 0;
-    text[size] = 0;
-    fclose(f);
-    json = cJSON_Parse(text);
-    free(text);
-    return json;
-}
-
-static const char *str(const cJSON *obj, const char *key) {
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsString(item) ? item->valuestring : NULL;
-}
-
-static int64_t num(const cJSON *obj, const char *key) {
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsNumber(item) ? (int64_t)item->valuedouble : INT64_MIN;
-}
+#include "fixtures.h"
 
 /* Whether the JSON array `set` holds the string `kind` (and, if found, its index). */
 static int find_kind(const cJSON *set, const char *kind) {
@@ -64,7 +33,7 @@ static int has_code(const cJSON *set, int64_t code) {
 }
 
 static void estimate_fixtures(void) {
-    cJSON *doc = load("estimate.json");
+    cJSON *doc = fixture_load("estimate.json");
     const cJSON *c;
     case_begin("estimate fixtures: estimate.json loads");
     if (!CHECK(doc != NULL)) return;
@@ -76,17 +45,17 @@ static void estimate_fixtures(void) {
         size_t characters = 0, count = 0, i;
         uint64_t segments = 0;
         char *message = NULL;
-        case_begin("estimate fixtures: %s", str(c, "name"));
-        if (!CHECK_STATUS(ihuyi_estimate_new(str(c, "product"), str(c, "content"),
-                                             str(c, "signature"), str(c, "rule"), &e),
+        case_begin("estimate fixtures: %s", fixture_str(c, "name"));
+        if (!CHECK_STATUS(ihuyi_estimate_new(fixture_str(c, "product"), fixture_str(c, "content"),
+                                             fixture_str(c, "signature"), fixture_str(c, "rule"), &e),
                           IHUYI_OK))
             continue;
         CHECK_STATUS(ihuyi_estimate_characters(e, &characters), IHUYI_OK);
-        CHECK_I64((int64_t)characters, num(want, "characters"));
+        CHECK_I64((int64_t)characters, fixture_num(want, "characters"));
         CHECK_STATUS(ihuyi_estimate_segments(e, &segments), IHUYI_OK);
-        CHECK_I64((int64_t)segments, num(want, "segments"));
+        CHECK_I64((int64_t)segments, fixture_num(want, "segments"));
         if (CHECK_STATUS(ihuyi_estimate_message(e, &message), IHUYI_OK)) {
-            CHECK_STR(message, str(want, "message"));
+            CHECK_STR(message, fixture_str(want, "message"));
             ihuyi_string_free(message);
         }
         CHECK_STATUS(ihuyi_estimate_warning_count(e, &count), IHUYI_OK);
@@ -105,13 +74,13 @@ static void estimate_fixtures(void) {
         {
             char *rule = NULL;
             uint32_t single = 0, multi = 0;
-            if (strcmp(str(c, "product"), "voice") == 0) {
+            if (strcmp(fixture_str(c, "product"), "voice") == 0) {
                 CHECK_STATUS(ihuyi_estimate_rule(e, &rule, &single, &multi), IHUYI_ERR_NOT_FOUND);
                 CHECK(rule == NULL);
             } else if (CHECK_STATUS(ihuyi_estimate_rule(e, &rule, &single, &multi), IHUYI_OK)) {
-                CHECK_STR(rule, str(c, "rule"));
+                CHECK_STR(rule, fixture_str(c, "rule"));
                 CHECK_I64(single, 70);
-                CHECK_I64(multi, strcmp(str(c, "rule"), "70/66") == 0 ? 66 : 67);
+                CHECK_I64(multi, strcmp(fixture_str(c, "rule"), "70/66") == 0 ? 66 : 67);
                 ihuyi_string_free(rule);
             }
         }
@@ -174,31 +143,31 @@ static void estimate_edges(void) {
 }
 
 static void normalize_fixtures(void) {
-    cJSON *doc = load("normalize.json");
+    cJSON *doc = fixture_load("normalize.json");
     const cJSON *c;
     case_begin("normalize fixtures: normalize.json loads");
     if (!CHECK(doc != NULL)) return;
     cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(doc, "cases")) {
-        const char *expected = str(c, "expected");
+        const char *expected = fixture_str(c, "expected");
         char *mobile = NULL;
-        case_begin("normalize fixtures: %s %s -> %s", str(c, "product"), str(c, "input"),
+        case_begin("normalize fixtures: %s %s -> %s", fixture_str(c, "product"), fixture_str(c, "input"),
                    expected ? expected : "error");
         if (expected != NULL) {
-            if (CHECK_STATUS(ihuyi_normalize_mobile(str(c, "product"), str(c, "input"), &mobile),
+            if (CHECK_STATUS(ihuyi_normalize_mobile(fixture_str(c, "product"), fixture_str(c, "input"), &mobile),
                              IHUYI_OK)) {
                 CHECK_STR(mobile, expected);
                 ihuyi_string_free(mobile);
             }
         } else {
             const cJSON *error = cJSON_GetObjectItemCaseSensitive(c, "error");
-            const char *contains = str(error, "contains");
-            CHECK_STR(str(error, "kind"), "validation");
-            CHECK_STATUS(ihuyi_normalize_mobile(str(c, "product"), str(c, "input"), &mobile),
+            const char *contains = fixture_str(error, "contains");
+            CHECK_STR(fixture_str(error, "kind"), "validation");
+            CHECK_STATUS(ihuyi_normalize_mobile(fixture_str(c, "product"), fixture_str(c, "input"), &mobile),
                          IHUYI_ERR_VALIDATION);
             CHECK(mobile == NULL);
             if (!CHECK(contains == NULL || strstr(last_message(), contains) != NULL))
                 printf("  message: %s\n", last_message());
-            CHECK(strstr(last_message(), str(error, "field")) != NULL);
+            CHECK(strstr(last_message(), fixture_str(error, "field")) != NULL);
         }
     }
     case_end();
