@@ -28,7 +28,6 @@
 mod progress;
 mod rate;
 mod report;
-mod template;
 
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -44,10 +43,10 @@ use ihuyi::{Error, ResultCode};
 use serde_json::json;
 
 use crate::common::{CommonArgs, OutputArg};
+use crate::template::Template;
 use progress::Progress;
 use rate::{Pacer, Rate};
 use report::{ReportFile, RowOutcome, RowReport, Tally};
-use template::Template;
 
 /// The codes after which the run stops (resumable): the balance.
 const STOP_CODES: [i64; 1] = [4051];

@@ -19,6 +19,7 @@ use ihuyi::{Estimate, Product, estimate_with_rule};
 use serde_json::{Value, json};
 
 use crate::common::{OutputArg, ProductArg};
+use crate::template::Template;
 
 /// The help's closing notes.
 pub const AFTER_HELP: &str = "\
@@ -146,75 +147,6 @@ fn print_text(e: &Estimate) {
     }
 }
 
-/// One piece of a message template.
-#[derive(Debug, PartialEq, Eq)]
-enum Piece {
-    Text(String),
-    Column(usize),
-}
-
-/// Parses `template` against the CSV header: `{name}` is a column, `{{`/`}}` literal braces.
-fn parse_template(template: &str, headers: &csv::StringRecord) -> Result<Vec<Piece>, String> {
-    let mut pieces = Vec::new();
-    let mut text = String::new();
-    let mut chars = template.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '{' if chars.peek() == Some(&'{') => {
-                chars.next();
-                text.push('{');
-            }
-            '}' if chars.peek() == Some(&'}') => {
-                chars.next();
-                text.push('}');
-            }
-            '{' => {
-                let mut name = String::new();
-                let mut closed = false;
-                for c in chars.by_ref() {
-                    if c == '}' {
-                        closed = true;
-                        break;
-                    }
-                    name.push(c);
-                }
-                if !closed {
-                    return Err(format!("the template's {{{name} is never closed by }}"));
-                }
-                let index = headers
-                    .iter()
-                    .position(|h| h.trim() == name.trim())
-                    .ok_or_else(|| {
-                        format!(
-                            "the template names the column {{{name}}}, which the CSV header lacks (columns: {})",
-                            headers.iter().collect::<Vec<_>>().join(", ")
-                        )
-                    })?;
-                if !text.is_empty() {
-                    pieces.push(Piece::Text(std::mem::take(&mut text)));
-                }
-                pieces.push(Piece::Column(index));
-            }
-            '}' => return Err("the template has a lone }: write }} for a literal brace".into()),
-            c => text.push(c),
-        }
-    }
-    if !text.is_empty() {
-        pieces.push(Piece::Text(text));
-    }
-    Ok(pieces)
-}
-
-fn render(pieces: &[Piece], row: &csv::StringRecord) -> String {
-    pieces
-        .iter()
-        .map(|p| match p {
-            Piece::Text(t) => t.as_str(),
-            Piece::Column(i) => row.get(*i).unwrap_or(""),
-        })
-        .collect()
-}
-
 fn run_csv(args: &EstimateArgs, product: Product, path: &PathBuf) -> Result<i32, String> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -225,9 +157,11 @@ fn run_csv(args: &EstimateArgs, product: Product, path: &PathBuf) -> Result<i32,
         .headers()
         .map_err(|e| format!("{}: {e}", path.display()))?
         .clone();
-    let pieces = match &args.content {
-        Some(template) => parse_template(template, &headers)?,
-        None => parse_template(&format!("{{{}}}", args.column), &headers)?,
+    // Padded header names are forgiven here: an estimate only reads the file.
+    let names: Vec<&str> = headers.iter().map(str::trim).collect();
+    let template = match &args.content {
+        Some(source) => Template::parse(source, &names)?,
+        None => Template::parse(&format!("{{{}}}", args.column), &names)?,
     };
     let rule = args.rule.rule();
     let (mut rows, mut segments, mut characters, mut refused) = (0u64, 0u64, 0u64, 0u64);
@@ -242,7 +176,7 @@ fn run_csv(args: &EstimateArgs, product: Product, path: &PathBuf) -> Result<i32,
             Err(e) => return Err(format!("{}: {e}", path.display())),
         }
         let line = row.position().map_or(0, |p| p.line());
-        let message = render(&pieces, &row);
+        let message = template.render(&row);
         let e = estimate_with_rule(product, &message, args.signature.as_deref(), rule);
         rows += 1;
         segments += e.segments;
@@ -305,17 +239,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn templates() {
-        let headers = csv::StringRecord::from(vec!["mobile", "name", "code"]);
-        let pieces = parse_template("{{hi}} {name}, code {code}", &headers).unwrap();
+    fn csv_templates_forgive_padded_header_names() {
+        let headers = csv::StringRecord::from(vec!["mobile", " name ", "code"]);
+        let names: Vec<&str> = headers.iter().map(str::trim).collect();
+        let template = Template::parse("{{hi}} {name}, code {code}", &names).unwrap();
         let row = csv::StringRecord::from(vec!["13800138000", "王", "1234"]);
-        assert_eq!(render(&pieces, &row), "{hi} 王, code 1234");
+        assert_eq!(template.render(&row), "{hi} 王, code 1234");
         assert!(
-            parse_template("{nope}", &headers)
+            Template::parse("{nope}", &names)
                 .unwrap_err()
                 .contains("nope")
         );
-        assert!(parse_template("a } b", &headers).is_err());
-        assert!(parse_template("{name", &headers).is_err());
     }
 }

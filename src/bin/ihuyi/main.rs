@@ -11,6 +11,7 @@ mod output;
 mod receipts_cmd;
 mod sandbox_cmd;
 mod send;
+mod template;
 
 use clap::{Parser, Subcommand};
 

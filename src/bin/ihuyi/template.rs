@@ -1,5 +1,5 @@
-//! The message template: `{column}` placeholders filled from each CSV row; `{{` and `}}` are
-//! literal braces.
+//! The message template of `bulk` and `estimate --csv`: `{column}` placeholders filled from each
+//! CSV row; `{{` and `}}` are literal braces.
 
 /// A parsed template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,8 +14,10 @@ enum Part {
 }
 
 impl Template {
-    /// Parses `source` against the CSV's `headers`; an unknown column or a lone brace is an error.
-    pub fn parse(source: &str, headers: &[String]) -> Result<Template, String> {
+    /// Parses `source` against the CSV's `headers` (matched exactly as given: a caller that
+    /// forgives padded header names passes them trimmed); an unknown column or a lone brace is an
+    /// error.
+    pub fn parse<S: AsRef<str>>(source: &str, headers: &[S]) -> Result<Template, String> {
         let mut parts = Vec::new();
         let mut text = String::new();
         let mut chars = source.chars().peekable();
@@ -43,10 +45,11 @@ impl Template {
                         }
                     }
                     let name = name.trim();
-                    let Some(index) = headers.iter().position(|h| h == name) else {
+                    let Some(index) = headers.iter().position(|h| h.as_ref() == name) else {
+                        let columns: Vec<&str> = headers.iter().map(AsRef::as_ref).collect();
                         return Err(format!(
                             "placeholder {{{name}}} names no CSV column (columns: {})",
-                            headers.join(", ")
+                            columns.join(", ")
                         ));
                     };
                     if !text.is_empty() {
