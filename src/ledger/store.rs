@@ -132,32 +132,18 @@ pub(crate) struct Fingerprint<'a> {
 impl Fingerprint<'_> {
     /// The first field in which `entry` differs, with the values to show (never content).
     pub fn mismatch(&self, entry: &Entry) -> Option<(&'static str, String)> {
-        if entry.product != self.product {
-            return Some((
-                "product",
-                format!(
-                    "was recorded for product {}, not {}",
-                    entry.product, self.product
-                ),
-            ));
-        }
-        if entry.account != self.account {
-            return Some((
-                "account",
-                format!(
-                    "was recorded for account {}, not {}",
-                    entry.account, self.account
-                ),
-            ));
-        }
-        if entry.mobile != self.mobile {
-            return Some((
-                "mobile",
-                format!(
-                    "was recorded for mobile {}, not {}",
-                    entry.mobile, self.mobile
-                ),
-            ));
+        let fields = [
+            ("product", entry.product.name(), self.product.name()),
+            ("account", entry.account.as_str(), self.account),
+            ("mobile", entry.mobile.as_str(), self.mobile),
+        ];
+        for (field, recorded, given) in fields {
+            if recorded != given {
+                return Some((
+                    field,
+                    format!("was recorded for {field} {recorded}, not {given}"),
+                ));
+            }
         }
         if entry.content_hash != self.content_hash {
             return Some(("content", "was recorded for a different content".to_owned()));
