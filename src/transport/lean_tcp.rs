@@ -186,7 +186,7 @@ impl Transport for LeanTcpTransport {
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
         let timeout = timeout.for_write();
         let limit = left(timeout)?;
-        let stream = Arc::clone(&self.stream);
+        let stream = &self.stream;
         keep_timeout(&mut self.write_timeout, limit, |t| {
             stream.set_write_timeout(t)
         })?;
@@ -204,7 +204,7 @@ impl Transport for LeanTcpTransport {
         self.write_held()?;
         let timeout = timeout.for_read();
         let limit = left(timeout)?;
-        let stream = Arc::clone(&self.stream);
+        let stream = &self.stream;
         keep_timeout(&mut self.read_timeout, limit, |t| {
             stream.set_read_timeout(t)
         })?;
