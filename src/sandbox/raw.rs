@@ -74,6 +74,12 @@ impl RawSandbox {
         self.state.log.snapshot()
     }
 
+    /// The newest request logged, if any: what a per-input check needs, without cloning the
+    /// whole log (up to its capacity) as [`RawSandbox::requests`] does.
+    pub fn last_request(&self) -> Option<LoggedRequest> {
+        self.state.log.visit(|entries| entries.back().cloned())
+    }
+
     /// Sandbox time, Unix seconds (for signing dynamic passwords).
     pub fn now(&self) -> u64 {
         self.state.clock.now()
