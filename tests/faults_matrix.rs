@@ -3,153 +3,106 @@
 //! connection refused, DNS failure, timeout before the request is written (a listener whose
 //! accept queue is full), and the sandbox's faults: a delay beyond the timeout (after the
 //! request is written), a drop before answering, accept-then-drop, HTTP 500, a garbage 200 and a
-//! slow drip. The same matrix runs from C (tests/c/test_faults.c) and Python
-//! (bindings/python/tests/test_faults_matrix.py).
+//! slow drip. The cases are tests/fixtures/faults.json, which C (tests/c/test_faults.c), Python
+//! (bindings/python/tests/test_faults_matrix.py), PHP (bindings/php/tests/FaultsTest.php) and
+//! Java (bindings/java/src/test/java/com/ihuyi/FaultsTest.java) read too.
 
+mod common;
 mod sandbox_common;
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use ihuyi::sandbox::{Fault, FaultAction, Sandbox, SandboxConfig};
+use common::fixture;
+use ihuyi::sandbox::{Fault, Sandbox, SandboxConfig};
 use ihuyi::{Client, Error, ErrorKind, Product, Timeouts, UnknownReason};
 use sandbox_common::TEMPLATE;
+use serde_json::Value;
 
-const TIMEOUT: Duration = Duration::from_millis(400);
-
-fn client(base_url: &str) -> Client {
+fn client(base_url: &str, timeout_ms: u64) -> Client {
     let (account, apikey) = ihuyi::sandbox::default_credentials(Product::Sms);
     Client::builder(Product::Sms)
         .account(account)
         .apikey(apikey)
         .base_url(base_url)
-        .timeouts(Timeouts::uniform(TIMEOUT))
+        .timeouts(Timeouts::uniform(Duration::from_millis(timeout_ms)))
         .build()
         .unwrap()
 }
 
-/// What each fault does, keyed by the number it hits, and the error it must give.
-fn sandbox_cases() -> Vec<(&'static str, FaultAction, ErrorKind, Option<UnknownReason>)> {
-    use ErrorKind::OutcomeUnknown as U;
-    vec![
-        (
-            "13800000101",
-            FaultAction::Delay { ms: 1_500 },
-            U,
-            Some(UnknownReason::Timeout),
-        ),
-        (
-            "13800000102",
-            FaultAction::Close,
-            U,
-            Some(UnknownReason::ConnectionLost),
-        ),
-        (
-            "13800000103",
-            FaultAction::AcceptThenDrop,
-            U,
-            Some(UnknownReason::ConnectionLost),
-        ),
-        (
-            "13800000104",
-            FaultAction::Http500,
-            U,
-            Some(UnknownReason::HttpStatus(500)),
-        ),
-        (
-            "13800000105",
-            FaultAction::Garbage,
-            U,
-            Some(UnknownReason::UnparseableBody),
-        ),
-        (
-            "13800000106",
-            FaultAction::SlowDrip {
-                chunk_bytes: 2,
-                interval_ms: 100,
-            },
-            U,
-            Some(UnknownReason::Timeout),
-        ),
-    ]
+fn kind(case: &Value) -> ErrorKind {
+    match case["kind"].as_str().unwrap() {
+        "outcome_unknown" => ErrorKind::OutcomeUnknown,
+        "unreachable" => ErrorKind::Unreachable,
+        other => panic!("unknown kind {other}"),
+    }
 }
 
-fn reason(error: &Error) -> Option<UnknownReason> {
+/// The reason's name (`timeout`, `connection_lost`, ...) and its HTTP status, if any.
+fn reason(error: &Error) -> Option<(&'static str, Option<u16>)> {
     match error {
-        Error::OutcomeUnknown(e) => Some(e.reason),
+        Error::OutcomeUnknown(e) => Some((
+            e.reason.as_str(),
+            match e.reason {
+                UnknownReason::HttpStatus(status) => Some(status),
+                _ => None,
+            },
+        )),
         _ => None,
     }
 }
 
 #[test]
 fn each_sandbox_fault_gives_its_kind_and_exactly_one_request_per_submit() {
-    let cases = sandbox_cases();
+    let matrix = fixture("faults.json");
+    let good = matrix["good_mobile"].as_str().unwrap();
+    let cases = matrix["sandbox"].as_array().unwrap();
+    assert_eq!(cases.len(), 6);
+    let faults: Vec<Fault> = cases
+        .iter()
+        .map(|c| serde_json::from_value(c["fault"].clone()).unwrap())
+        .collect();
     let sandbox = Sandbox::start(SandboxConfig {
-        faults: cases
-            .iter()
-            .map(|(mobile, action, ..)| Fault {
-                mobile: Some((*mobile).into()),
-                request: None,
-                times: None,
-                action: *action,
-            })
-            .collect(),
+        faults: faults.clone(),
         ..SandboxConfig::default()
     })
     .unwrap();
-    let client = client(sandbox.base_url());
-    // A good send first, so the faulted ones may travel on a pooled keep-alive connection: a
-    // client that resends on a broken pooled connection would show up as a second request.
-    client.send("13800000100", TEMPLATE).unwrap();
-    for (mobile, action, kind, why) in &cases {
+    for (case, fault) in cases.iter().zip(&faults) {
+        let mobile = fault.mobile.as_deref().unwrap();
+        let client = client(sandbox.base_url(), case["timeout_ms"].as_u64().unwrap());
+        // A good send first, so the faulted one travels on a pooled keep-alive connection: a
+        // client that resends on a broken pooled connection would show up as a second request.
+        client.send(good, TEMPLATE).unwrap();
         let error = client.send(mobile, TEMPLATE).unwrap_err();
-        assert_eq!(error.kind(), *kind, "{action:?}: {error}");
-        assert_eq!(reason(&error), *why, "{action:?}: {error}");
+        assert_eq!(error.kind(), kind(case), "{fault:?}: {error}");
+        let want = (
+            case["reason"].as_str().unwrap(),
+            case["http_status"].as_u64().map(|s| s as u16),
+        );
+        assert_eq!(reason(&error), Some(want), "{fault:?}: {error}");
         // And a good send right after works (the broken connection is not reused).
-        client.send("13800000100", TEMPLATE).unwrap();
+        client.send(good, TEMPLATE).unwrap();
     }
     // The delayed and dripping answers finish on the server after the client gave up.
-    std::thread::sleep(Duration::from_millis(300));
+    std::thread::sleep(Duration::from_millis(matrix["settle_ms"].as_u64().unwrap()));
     let log = sandbox.requests();
-    for (mobile, action, ..) in &cases {
+    for fault in &faults {
+        let mobile = fault.mobile.as_deref().unwrap();
         let hits: Vec<_> = log
             .iter()
             .filter(|r| r.fields.iter().any(|(k, v)| k == "mobile" && v == mobile))
             .collect();
-        assert_eq!(
-            hits.len(),
-            1,
-            "{action:?}: one request per Submit: {hits:?}"
-        );
-        assert_eq!(hits[0].fault, Some(action.name()));
+        assert_eq!(hits.len(), 1, "{fault:?}: one request per Submit: {hits:?}");
+        assert_eq!(hits[0].fault, Some(fault.action.name()));
         assert_eq!(hits[0].method, "Submit");
     }
-    assert_eq!(log.len(), 1 + 2 * cases.len());
-}
-
-#[test]
-fn connection_refused_is_unreachable() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
-    let error = client(&format!("http://{addr}"))
-        .send("13800000107", TEMPLATE)
-        .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Unreachable, "{error}");
-}
-
-#[test]
-fn a_name_that_does_not_resolve_is_unreachable() {
-    let error = client("http://sandbox.invalid")
-        .send("13800000108", TEMPLATE)
-        .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Unreachable, "{error}");
+    assert_eq!(log.len(), 3 * cases.len());
 }
 
 /// A listener that never accepts, with its accept queue filled: the kernel drops further
 /// connection attempts, so a connect hangs until the client's timeout, before any request byte
 /// is written. Returns the address and the connections that fill the queue (kept open).
-pub fn full_backlog() -> (TcpListener, SocketAddr, Vec<TcpStream>) {
+fn full_backlog() -> (TcpListener, SocketAddr, Vec<TcpStream>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let mut held = Vec::new();
@@ -163,12 +116,42 @@ pub fn full_backlog() -> (TcpListener, SocketAddr, Vec<TcpStream>) {
 }
 
 #[test]
-fn a_connect_that_times_out_before_the_request_is_written_is_unreachable() {
-    let (_listener, addr, _held) = full_backlog();
-    let started = std::time::Instant::now();
-    let error = client(&format!("http://{addr}"))
-        .send("13800000109", TEMPLATE)
-        .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Unreachable, "{error}");
-    assert!(started.elapsed() < TIMEOUT * 5, "{:?}", started.elapsed());
+fn each_unreachable_case_is_unreachable() {
+    let matrix = fixture("faults.json");
+    let cases = matrix["unreachable"].as_array().unwrap();
+    assert_eq!(cases.len(), 3);
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let mut _held = None;
+        let base_url = match case["target"].as_str().unwrap() {
+            "closed_port" => {
+                let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+                let addr = listener.local_addr().unwrap();
+                drop(listener);
+                format!("http://{addr}")
+            }
+            "full_backlog" => {
+                let backlog = full_backlog();
+                let url = format!("http://{}", backlog.1);
+                _held = Some(backlog);
+                url
+            }
+            url => url.to_owned(),
+        };
+        let client = client(&base_url, case["timeout_ms"].as_u64().unwrap());
+        let started = Instant::now();
+        let error = client
+            .send(case["mobile"].as_str().unwrap(), TEMPLATE)
+            .unwrap_err();
+        let elapsed = started.elapsed();
+        assert_eq!(error.kind(), kind(case), "{name}: {error}");
+        let contains = case["message_contains"].as_str().unwrap();
+        assert!(error.to_string().contains(contains), "{name}: {error}");
+        if let Some(within) = case["within_ms"].as_u64() {
+            assert!(
+                elapsed < Duration::from_millis(within),
+                "{name}: {elapsed:?}"
+            );
+        }
+    }
 }

@@ -1,7 +1,7 @@
-"""The fault matrix from Python (the same as tests/faults_matrix.rs and tests/c/test_faults.c):
-each network failure raises the exception of the core's error kind, and the sandbox receives
-exactly one request per send (the SDK never resends). The sandbox's faults are set through its
-admin endpoint (POST /_sandbox/faults)."""
+"""The fault matrix from Python, read from tests/fixtures/faults.json (the same cases run from
+Rust, C, PHP and Java): each network failure raises the exception of the core's error kind, and
+the sandbox receives exactly one request per send (the SDK never resends). The sandbox's faults
+are set through its admin endpoint (POST /_sandbox/faults)."""
 
 from __future__ import annotations
 
@@ -10,24 +10,24 @@ import socket
 import time
 import urllib.request
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from conftest import SMS_CONTENT
+from conftest import FIXTURES, SMS_CONTENT
 
 import ihuyi
 
-TIMEOUT = 0.4
-GOOD = "13800000300"
-
-# (mobile, fault, reason the error carries)
-FAULTS: list[tuple[str, dict[str, object], str]] = [
-    ("13800000301", {"action": "delay", "ms": 1500}, "timeout"),
-    ("13800000302", {"action": "close"}, "connection_lost"),
-    ("13800000303", {"action": "accept_then_drop"}, "connection_lost"),
-    ("13800000304", {"action": "http_500"}, "http_status"),
-    ("13800000305", {"action": "garbage"}, "unparseable_body"),
-    ("13800000306", {"action": "slow_drip", "chunk_bytes": 2, "interval_ms": 100}, "timeout"),
-]
+with open(FIXTURES / "faults.json", encoding="utf-8") as _f:
+    MATRIX: dict[str, Any] = json.load(_f)
+GOOD: str = MATRIX["good_mobile"]
+SETTLE = MATRIX["settle_ms"] / 1000
+FAULTS: list[dict[str, Any]] = MATRIX["sandbox"]
+UNREACHABLE: list[dict[str, Any]] = MATRIX["unreachable"]
+KINDS: dict[str, type[ihuyi.IhuyiError]] = {
+    "outcome_unknown": ihuyi.OutcomeUnknownError,
+    "unreachable": ihuyi.UnreachableError,
+}
+assert FAULTS and UNREACHABLE, "faults.json has no cases"
 
 
 def set_faults(sandbox: ihuyi.Sandbox, faults: list[dict[str, object]]) -> None:
@@ -44,7 +44,7 @@ def set_faults(sandbox: ihuyi.Sandbox, faults: list[dict[str, object]]) -> None:
 @pytest.fixture(scope="module")
 def faulty() -> Iterator[ihuyi.Sandbox]:
     with ihuyi.Sandbox() as sandbox:
-        set_faults(sandbox, [{"mobile": mobile, **fault} for mobile, fault, _ in FAULTS])
+        set_faults(sandbox, [case["fault"] for case in FAULTS])
         yield sandbox
 
 
@@ -52,53 +52,57 @@ def sent_to(sandbox: ihuyi.Sandbox, mobile: str) -> int:
     return sum(1 for r in sandbox.requests() if r.field("mobile") == mobile)
 
 
-@pytest.mark.parametrize(("mobile", "fault", "reason"), FAULTS, ids=[str(f["action"]) for _, f, _ in FAULTS])
-def test_each_sandbox_fault_is_outcome_unknown_with_one_request_per_send(
-    faulty: ihuyi.Sandbox, mobile: str, fault: dict[str, object], reason: str
-) -> None:
-    client = faulty.client("sms", timeout=TIMEOUT)
+@pytest.mark.parametrize("case", FAULTS, ids=[c["fault"]["action"] for c in FAULTS])
+def test_each_sandbox_fault_has_its_kind_with_one_request_per_send(faulty: ihuyi.Sandbox, case: dict[str, Any]) -> None:
+    mobile = case["fault"]["mobile"]
+    client = faulty.client("sms", timeout=case["timeout_ms"] / 1000)
     client.send(GOOD, SMS_CONTENT)  # a pooled keep-alive connection for the faulted send
-    with pytest.raises(ihuyi.OutcomeUnknownError) as caught:
+    with pytest.raises(KINDS[case["kind"]]) as caught:
         client.send(mobile, SMS_CONTENT)
-    assert caught.value.reason == reason, str(caught.value)
+    assert isinstance(caught.value, ihuyi.OutcomeUnknownError), str(caught.value)
+    assert caught.value.reason == case["reason"], str(caught.value)
+    assert caught.value.status == case.get("http_status"), str(caught.value)
     client.send(GOOD, SMS_CONTENT)  # the broken connection is not reused
-    time.sleep(0.2)  # a delayed or dripping answer finishes on the server
+    time.sleep(SETTLE)  # a delayed or dripping answer finishes on the server
     assert sent_to(faulty, mobile) == 1, [r.fields for r in faulty.requests()]
 
 
-def test_a_refused_connection_is_unreachable(closed_port: int) -> None:
-    client = ihuyi.Client(account="C80000001", apikey="k" * 32, base_url=f"http://127.0.0.1:{closed_port}", timeout=TIMEOUT)
-    with pytest.raises(ihuyi.UnreachableError):
-        client.send(GOOD, SMS_CONTENT)
-
-
-def test_a_name_that_does_not_resolve_is_unreachable() -> None:
-    client = ihuyi.Client(account="C80000001", apikey="k" * 32, base_url="http://sandbox.invalid", timeout=TIMEOUT)
-    with pytest.raises(ihuyi.UnreachableError):
-        client.send(GOOD, SMS_CONTENT)
-
-
-def test_a_connect_timing_out_before_the_request_is_written_is_unreachable() -> None:
-    # A listener that never accepts, its accept queue (backlog 0: one connection) filled, so
-    # the kernel drops further connection attempts and the client's connect times out.
+def full_backlog() -> tuple[socket.socket, list[socket.socket]]:
+    """A listener that never accepts, its accept queue (backlog 0: one connection) filled, so
+    the kernel drops further connection attempts and a client's connect times out."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(0)
     port = listener.getsockname()[1]
     held = []
+    for _ in range(4):
+        s = socket.socket()
+        s.setblocking(False)
+        s.connect_ex(("127.0.0.1", port))
+        held.append(s)
+    time.sleep(0.1)
+    return listener, held
+
+
+@pytest.mark.parametrize("case", UNREACHABLE, ids=[c["target"] for c in UNREACHABLE])
+def test_each_unreachable_case_is_unreachable(closed_port: int, case: dict[str, Any]) -> None:
+    sockets: list[socket.socket] = []
+    if case["target"] == "closed_port":
+        base_url = f"http://127.0.0.1:{closed_port}"
+    elif case["target"] == "full_backlog":
+        listener, sockets = full_backlog()
+        sockets.append(listener)
+        base_url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    else:
+        base_url = case["target"]
     try:
-        for _ in range(4):
-            s = socket.socket()
-            s.setblocking(False)
-            s.connect_ex(("127.0.0.1", port))
-            held.append(s)
-        time.sleep(0.1)
-        client = ihuyi.Client(account="C80000001", apikey="k" * 32, base_url=f"http://127.0.0.1:{port}", timeout=TIMEOUT)
+        client = ihuyi.Client(account="C80000001", apikey="k" * 32, base_url=base_url, timeout=case["timeout_ms"] / 1000)
         started = time.monotonic()
-        with pytest.raises(ihuyi.UnreachableError):
-            client.send(GOOD, SMS_CONTENT)
-        assert time.monotonic() - started < TIMEOUT * 5
+        with pytest.raises(KINDS[case["kind"]]) as caught:
+            client.send(case["mobile"], SMS_CONTENT)
+        assert case["message_contains"] in str(caught.value)
+        if "within_ms" in case:
+            assert time.monotonic() - started < case["within_ms"] / 1000
     finally:
-        for s in held:
+        for s in sockets:
             s.close()
-        listener.close()
