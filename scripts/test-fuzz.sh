@@ -11,6 +11,7 @@ fi
 export RUSTC_BOOTSTRAP=1
 seconds=${FUZZ_SECONDS:-20}
 cd fuzz
+mkdir -p logs
 targets=$(cargo fuzz list)
 for target in $targets; do
   mkdir -p "corpus/$target"
@@ -19,15 +20,21 @@ for target in $targets; do
     cargo fuzz run "$target" "regressions/$target" -- -runs=0 $(grep -v '^#' "flags/$target" 2>/dev/null)
   fi
   # fuzz/flags/<target>: extra libFuzzer flags a target needs (each file says why).
+  status=0
   cargo fuzz run "$target" "corpus/$target" -- -max_total_time="$seconds" \
-    $(grep -v '^#' "flags/$target" 2>/dev/null) -print_final_stats=1 2>&1 \
-    | grep -E "stat::number_of_executed_units|Done|ERROR|panicked" || true
-  # A crash, leak, timeout or out-of-memory makes cargo fuzz exit non-zero and leaves
-  # artifacts/: fail on either. A `slow-unit-*` only says an input took > 10 s of wall time,
-  # which a starved low-priority long run (scripts/fuzz-long.sh) produces without any slow input;
-  # that script re-times each one.
+    $(grep -v '^#' "flags/$target" 2>/dev/null) -print_final_stats=1 > "logs/smoke-$target.log" 2>&1 || status=$?
+  grep -E "stat::number_of_executed_units|Done|ERROR|panicked" "logs/smoke-$target.log" || true
+  # A build failure, crash, leak, timeout or out-of-memory makes cargo fuzz exit non-zero: fail
+  # on it, and on any artifact it left. A `slow-unit-*` only says an input took > 10 s of wall
+  # time, which a starved low-priority long run (scripts/fuzz-long.sh) produces without any slow
+  # input; that script re-times each one.
+  if [ "$status" -ne 0 ]; then
+    echo "fuzz target $target failed (exit $status): fuzz/logs/smoke-$target.log" >&2
+    tail -n 40 "logs/smoke-$target.log" >&2
+    exit 1
+  fi
   if [ -d "artifacts/$target" ] && [ -n "$(ls -A "artifacts/$target" 2>/dev/null | grep -v '^slow-unit-')" ]; then
-    echo "fuzz target $target found a crash: fuzz/artifacts/$target" >&2
+    echo "fuzz target $target left a crash artifact: fuzz/artifacts/$target" >&2
     exit 1
   fi
 done
