@@ -107,26 +107,34 @@ pub fn content(product: Product, content: &str) -> Result<(), Error> {
             Ok(())
         }
         ContentRule::Text { max_chars } => {
-            // One pass that stops one character past the limit, so a huge string costs little.
+            // One pass over the bytes that stops one character past the limit, so a huge string
+            // costs little. A character is counted at its UTF-8 lead byte; the control
+            // characters are U+0000-U+001F, U+007F (one byte each) and U+0080-U+009F (C2 80 to
+            // C2 9F: 0xC2 is always a lead byte in valid UTF-8).
             let mut chars = 0;
-            let mut blank = true;
-            for c in content.chars() {
-                chars += 1;
-                if chars > max_chars {
+            let mut previous = 0u8;
+            for &b in content.as_bytes() {
+                if b & 0xC0 != 0x80 {
+                    chars += 1;
+                    if chars > max_chars {
+                        return Err(Error::validation(
+                            "content",
+                            format!("is longer than {max_chars} characters"),
+                        ));
+                    }
+                }
+                let control = (b < 0x20 && b != b'\n' && b != b'\r')
+                    || b == 0x7F
+                    || (previous == 0xC2 && (0x80..=0x9F).contains(&b));
+                if control {
                     return Err(Error::validation(
                         "content",
-                        format!("is longer than {max_chars} characters"),
+                        format!("contains the control character U+{:04X}", b as u32),
                     ));
                 }
-                if c.is_control() && c != '\n' && c != '\r' {
-                    return Err(Error::validation(
-                        "content",
-                        format!("contains the control character U+{:04X}", c as u32),
-                    ));
-                }
-                blank &= c.is_whitespace();
+                previous = b;
             }
-            if blank {
+            if content.chars().all(char::is_whitespace) {
                 return Err(Error::validation("content", "is empty"));
             }
             Ok(())
@@ -205,6 +213,37 @@ mod tests {
         assert!(content(Product::Sms, "line one\r\nline two").is_ok());
         assert!(content(Product::Sms, "tab\there").is_err());
         assert!(content(Product::Sms, "nul\0here").is_err());
+    }
+
+    /// The byte scan in `content` must agree with the `char` definitions it stands for: a
+    /// character is a Unicode scalar value, a control character is `char::is_control`.
+    #[test]
+    fn content_scan_matches_char_definitions() {
+        for c in (0..=0x1_0000u32)
+            .chain([0x1_F600, 0x10_FFFF])
+            .filter_map(char::from_u32)
+        {
+            let text = format!("a{c}b");
+            let control = c.is_control() && c != '\n' && c != '\r';
+            let err = content(Product::Sms, &text).err().map(|e| e.to_string());
+            assert_eq!(err.is_some(), control, "U+{:04X}: {err:?}", c as u32);
+            if control {
+                let expected = format!("U+{:04X}", c as u32);
+                assert!(err.unwrap().contains(&expected), "U+{:04X}", c as u32);
+            }
+        }
+        // Counted in characters whatever their UTF-8 length: 1, 2, 3 and 4 bytes.
+        for c in ['a', 'é', '验', '😀'] {
+            let at_limit: String = std::iter::repeat_n(c, 300).collect();
+            assert!(content(Product::Sms, &at_limit).is_ok(), "{c}");
+            assert!(
+                content(Product::Sms, &format!("{at_limit}{c}")).is_err(),
+                "{c}"
+            );
+        }
+        // Blank means every character is whitespace, Unicode's included.
+        assert!(content(Product::Sms, "\u{3000}\u{A0}\n").is_err());
+        assert!(content(Product::Sms, "\u{3000}x").is_ok());
     }
 
     #[test]

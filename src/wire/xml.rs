@@ -133,8 +133,20 @@ fn local_name(qname: &str) -> &str {
     qname.rsplit_once(':').map_or(qname, |(_, local)| local)
 }
 
+/// Where `needle` (non-empty, ASCII) first starts in `haystack`. The needles are two or three
+/// bytes long and found within a few bytes, where a byte scan beats `str::find`'s Two-Way searcher,
+/// whose set-up alone cost more than the search (a third of the XML parse, measured by perf).
 fn find(haystack: &str, needle: &str) -> Option<usize> {
-    haystack.find(needle)
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    let mut from = 0;
+    while let Some(k) = memchr(n[0], &h[from..]) {
+        let at = from + k;
+        if h[at..].starts_with(n) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
