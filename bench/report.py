@@ -118,6 +118,7 @@ def main() -> None:
         " object shared by all threads of a surface (its keep-alive pool), except the demo-style client,"
         " which opens a connection per send as the vendor's demo does. wrk runs `-t min(N, nproc) -c N`."
         f" {meta['wrk']}, nginx {meta['nginx']}, Python {meta['python']}."
+        f" CPU wake-up latency: {meta.get('cpu_latency', 'not recorded')} (bench/run says why)."
     )
     w(
         "- **Targets**: *nginx* answers every product path with the vendor's static XML (bench/nginx.conf):"
