@@ -34,6 +34,10 @@ pub struct SandboxArgs {
     /// peers only (others get 403), or nobody (the prefix is an unknown path like any other).
     #[arg(long, value_enum, default_value = "all")]
     pub admin: AdminArg,
+    /// Worker threads serving requests. One is the fastest when clients run on the same small
+    /// machine; more help only when the clients have cores of their own.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub workers: u16,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -57,6 +61,7 @@ pub fn run(args: SandboxArgs) -> i32 {
     let base = SandboxConfig {
         bind: SocketAddr::new(args.bind, args.port),
         admin: args.admin.into(),
+        worker_threads: usize::from(args.workers),
         ..if args.permissive {
             SandboxConfig::default()
         } else {
