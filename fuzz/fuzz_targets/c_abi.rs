@@ -7,4 +7,4 @@
 #[path = "../c_abi_checks.rs"]
 mod checks;
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::c_abi(data));
+libfuzzer_sys::fuzz_target!(init: checks::warm_up(), |data: &[u8]| checks::c_abi(data));
