@@ -8,28 +8,15 @@ extern crate core_ihuyi as ihuyi;
 
 #[path = "../../../../fuzz/c_abi_checks.rs"]
 mod checks;
+#[path = "../../../../fuzz/replay.rs"]
+mod replay;
 
 use std::path::Path;
 
 #[test]
 fn every_saved_c_abi_reproducer_passes_the_check() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../fuzz/regressions/c_abi");
-    let mut replayed = 0;
-    if let Ok(entries) = std::fs::read_dir(&dir) {
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-            {
-                continue;
-            }
-            let input = std::fs::read(&path).unwrap();
-            eprintln!("replaying {}", path.display());
-            checks::c_abi(&input);
-            replayed += 1;
-        }
-    }
+    let replayed = replay::replay_dir(&dir, checks::c_abi);
     eprintln!("{replayed} reproducers replayed");
 }
 
