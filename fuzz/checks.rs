@@ -272,22 +272,22 @@ pub fn sandbox_request(data: &[u8]) {
                 "{password:?}"
             );
         }
-        if let (Some(product), RawAnswer::Reply { status: 200, body }) = (product, &answer) {
-            if last.fault.is_none() {
-                let method = last.method.as_str();
-                let outcome = match method {
-                    "Submit" => submit_outcome(product, "http://fuzz/", 200, body).err(),
-                    "GetNum" => get_num_outcome(product, "http://fuzz/", 200, body).err(),
-                    other => panic!("200 for method {other:?}"),
-                };
-                if let Some(e) = outcome {
-                    assert_eq!(
-                        e.kind(),
-                        ErrorKind::Api,
-                        "{e}: {:?}",
-                        String::from_utf8_lossy(body)
-                    );
-                }
+        if let (Some(product), RawAnswer::Reply { status: 200, body }) = (product, &answer)
+            && last.fault.is_none()
+        {
+            let method = last.method.as_str();
+            let outcome = match method {
+                "Submit" => submit_outcome(product, "http://fuzz/", 200, body).err(),
+                "GetNum" => get_num_outcome(product, "http://fuzz/", 200, body).err(),
+                other => panic!("200 for method {other:?}"),
+            };
+            if let Some(e) = outcome {
+                assert_eq!(
+                    e.kind(),
+                    ErrorKind::Api,
+                    "{e}: {:?}",
+                    String::from_utf8_lossy(body)
+                );
             }
         }
     }
