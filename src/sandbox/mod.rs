@@ -114,9 +114,10 @@ pub struct SandboxConfig {
     /// How many requests (and pushes) the logs keep (the oldest are dropped first).
     pub log_capacity: usize,
     /// Worker threads of its runtime. Default 1: one worker serves 50 000-60 000 requests/s on
-    /// this project's 2-core machine, and a second one made it slower, not faster, whenever the
+    /// this project's 2-core machine, and a second one made it slower, not faster, when the
     /// client shares the machine (wrk at 4 connections: 41 000-50 000/s with 2 workers, 55 000-64 000
-    /// with 1; tokio's workers wake each other to share the work, a context switch per request).
+    /// with 1; at 2 connections the two overlapped; tokio's workers wake each other to share the
+    /// work, a context switch per request).
     pub worker_threads: usize,
     /// Per-number frequency limits. Default [`Limits::OFF`]; [`SandboxConfig::faithful`]:
     /// [`Limits::PLATFORM`].
